@@ -1,0 +1,20 @@
+package dev.rill.bus;
+
+/**
+ * Receives cumulative acknowledgements from the pipeline, once per connection per batch.
+ *
+ * <p>Called by the publishing stage's thread only; implementations hand the ack to the
+ * connection's I/O thread without blocking.
+ */
+@FunctionalInterface
+public interface AckSink
+{
+    /** Nothing to acknowledge to: events from in-process producers. */
+    AckSink NONE = (connectionId, seq) -> {};
+
+    /**
+     * @param connectionId connection that produced the events.
+     * @param seq          highest seq of that connection now journaled and published.
+     */
+    void acknowledge(int connectionId, long seq);
+}

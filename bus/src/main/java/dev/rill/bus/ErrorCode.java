@@ -1,0 +1,100 @@
+package dev.rill.bus;
+
+/**
+ * Every error Rill reports, with one numeric code shared by the wire protocol (Nack and Error
+ * frames), the {@code rill} command's exit status and metrics labels.
+ *
+ * <p>Codes are stable: never renumber one, only add. {@code docs/protocol.md} lists them for
+ * client implementers; keep the two in step.
+ */
+public enum ErrorCode
+{
+    /** Frame length below the smallest message or negative: the stream cannot be trusted; closes. */
+    BAD_FRAME_LENGTH(1, true, "frame length is below the 8-byte message header or negative; fix the framing (4-byte little-endian length, then the message)"),
+    /** Frame longer than the server's maximum: its bytes are skipped, the connection stays. */
+    FRAME_TOO_LARGE(2, false, "frame is longer than the server's maximum frame length (see Welcome.maxFrameLength); split or shrink the event"),
+    /** Message header names a template id the server does not know. */
+    UNKNOWN_MESSAGE_TYPE(3, false, "unknown message template id; see docs/protocol.md for the message types"),
+    /** Message header names another schema id or a schema version newer than the server's. */
+    UNSUPPORTED_SCHEMA(4, false, "schema id or version not supported by this server; send schema id 7301 at a version up to the server's"),
+    /** Body shorter than its declared block, groups or variable-length fields. */
+    MALFORMED_MESSAGE(5, false, "message body is truncated or its lengths are inconsistent"),
+    /** A frame other than Hello arrived before Hello; closes. */
+    HELLO_REQUIRED(6, true, "the first frame of a connection must be Hello"),
+    /** The event names a topic the server is not configured with. */
+    UNKNOWN_TOPIC(7, false, "topic is not configured on this server; check the topic name or add it to the topics section of the config"),
+    /** The event carries a different number of fields than its topic declares. */
+    FIELD_COUNT_MISMATCH(8, false, "number of fields differs from the topic's schema; send every field of the topic, in its declared order"),
+    /** A field is NaN or infinite. */
+    NOT_A_NUMBER(9, false, "a field is NaN or infinite; every field must be a finite number"),
+    /** The event's seq is not above the last seq this connection sent. */
+    SEQ_NOT_INCREASING(10, false, "seq must increase strictly within a connection"),
+    /** A second Hello on the same connection. */
+    DUPLICATE_HELLO(11, false, "Hello was already received on this connection"),
+    /** Subscribe with an index outside journal out, or an unknown topic. */
+    BAD_SUBSCRIPTION(12, false, "subscription start is invalid; use EARLIEST, LATEST or an index between the journal's first and next index"),
+    /** A message only the server sends (Welcome, Ack, Result, ...) was sent to the server. */
+    UNEXPECTED_MESSAGE(13, false, "this message type is sent by the server only"),
+    /** The event's key or topic is longer than the server accepts. */
+    EVENT_TOO_LARGE(14, false, "event does not fit the pipeline slot (pipeline.maxEventBytes / pipeline.maxFields); shrink it or raise the limits"),
+    /** The server is stopping; the connection closes. Events not acknowledged must be resent. */
+    SERVER_SHUTTING_DOWN(15, true, "server is shutting down; reconnect and resend what was not acknowledged"),
+    /** The server failed internally; the connection closes. Events not acknowledged must be resent. */
+    INTERNAL_ERROR(16, true, "internal server error; see the server log, then reconnect and resend what was not acknowledged"),
+    /** A configuration key or value is invalid (rill command exit status). */
+    CONFIG_INVALID(20, true, "configuration is invalid; fix the named key"),
+    /** A journal cannot be opened or read (rill command exit status). */
+    JOURNAL_UNREADABLE(21, true, "journal cannot be opened or read; check the data directory"),
+    /** A model cannot be loaded or does not match its model.json (rill command exit status). */
+    MODEL_INVALID(22, true, "model cannot be loaded or does not match its model.json"),
+    /** The command line was wrong (rill command exit status). */
+    USAGE(64, true, "command line is invalid; see rill --help");
+
+    private static final ErrorCode[] BY_CODE = new ErrorCode[65];
+
+    static
+    {
+        for (final ErrorCode e : values())
+        {
+            BY_CODE[e.code] = e;
+        }
+    }
+
+    private final int code;
+    private final boolean fatal;
+    private final String description;
+
+    ErrorCode(final int code, final boolean fatal, final String description)
+    {
+        this.code = code;
+        this.fatal = fatal;
+        this.description = description;
+    }
+
+    /** @return the stable numeric code sent on the wire and used as exit status. */
+    public int code()
+    {
+        return code;
+    }
+
+    /** @return true when the server answers with Error and closes the connection. */
+    public boolean fatal()
+    {
+        return fatal;
+    }
+
+    /** @return what was wrong and what to do about it. */
+    public String description()
+    {
+        return description;
+    }
+
+    /**
+     * @param code numeric code from a Nack or Error frame.
+     * @return the matching error code, or null if this build does not know it.
+     */
+    public static ErrorCode ofCode(final int code)
+    {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.rill.bus;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One pre-allocated entry of the ring: an accepted event on its way through the pipeline.
+ *
+ * <p>The gateway fills a claimed slot on its I/O thread (the encoded Event message, stamped with
+ * ingest time and connection id, plus its decoded values), then publishes it; from then on the
+ * stages own it in ring order: the journal stage sets {@link #inIndex()}, the scoring stage sets
+ * the score, the publish stage reads everything. Nothing here allocates after construction.
+ */
+public final class EventSlot
+{
+    private final UnsafeBuffer encoded;
+    private final double[] fields;
+    private int encodedLength;
+    private int fieldCount;
+    private int topicId;
+    private int connectionId;
+    private long producerId;
+    private long seq;
+    private long key;
+    private long eventTimeNanos;
+    private long ingestTimeNanos;
+    private long inIndex;
+    private double score;
+    private int modelVersion;
+    private long scoredTimeNanos;
+    private byte flags;
+
+    /**
+     * @param maxEventBytes largest encoded Event message (header included) the slot holds.
+     * @param maxFields     largest number of fields per event.
+     */
+    public EventSlot(final int maxEventBytes, final int maxFields)
+    {
+        encoded = new UnsafeBuffer(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(maxEventBytes, 64), 64));
+        fields = new double[maxFields];
+    }
+
+    /** Resets the values a stage writes; the gateway calls it when it claims the slot. */
+    public void clear()
+    {
+        encodedLength = 0;
+        fieldCount = 0;
+        topicId = -1;
+        connectionId = 0;
+        inIndex = -1;
+        score = Double.NaN;
+        modelVersion = 0;
+        scoredTimeNanos = 0;
+        flags = 0;
+    }
+
+    /** @return buffer holding the encoded Event message (header included) from offset 0. */
+    public UnsafeBuffer encoded()
+    {
+        return encoded;
+    }
+
+    public int encodedLength()
+    {
+        return encodedLength;
+    }
+
+    public EventSlot encodedLength(final int length)
+    {
+        this.encodedLength = length;
+        return this;
+    }
+
+    /** @return the field values; only the first {@link #fieldCount()} are valid. */
+    public double[] fields()
+    {
+        return fields;
+    }
+
+    public int fieldCount()
+    {
+        return fieldCount;
+    }
+
+    public EventSlot fieldCount(final int count)
+    {
+        this.fieldCount = count;
+        return this;
+    }
+
+    /** @return index of the event's topic in the {@link TopicRegistry}. */
+    public int topicId()
+    {
+        return topicId;
+    }
+
+    public EventSlot topicId(final int topicId)
+    {
+        this.topicId = topicId;
+        return this;
+    }
+
+    public int connectionId()
+    {
+        return connectionId;
+    }
+
+    public EventSlot connectionId(final int connectionId)
+    {
+        this.connectionId = connectionId;
+        return this;
+    }
+
+    public long producerId()
+    {
+        return producerId;
+    }
+
+    public EventSlot producerId(final long producerId)
+    {
+        this.producerId = producerId;
+        return this;
+    }
+
+    public long seq()
+    {
+        return seq;
+    }
+
+    public EventSlot seq(final long seq)
+    {
+        this.seq = seq;
+        return this;
+    }
+
+    public long key()
+    {
+        return key;
+    }
+
+    public EventSlot key(final long key)
+    {
+        this.key = key;
+        return this;
+    }
+
+    public long eventTimeNanos()
+    {
+        return eventTimeNanos;
+    }
+
+    public EventSlot eventTimeNanos(final long nanos)
+    {
+        this.eventTimeNanos = nanos;
+        return this;
+    }
+
+    public long ingestTimeNanos()
+    {
+        return ingestTimeNanos;
+    }
+
+    public EventSlot ingestTimeNanos(final long nanos)
+    {
+        this.ingestTimeNanos = nanos;
+        return this;
+    }
+
+    /** @return index of the event in journal "in", or -1 before the journal stage ran. */
+    public long inIndex()
+    {
+        return inIndex;
+    }
+
+    public EventSlot inIndex(final long index)
+    {
+        this.inIndex = index;
+        return this;
+    }
+
+    public double score()
+    {
+        return score;
+    }
+
+    public int modelVersion()
+    {
+        return modelVersion;
+    }
+
+    public long scoredTimeNanos()
+    {
+        return scoredTimeNanos;
+    }
+
+    /** @return {@link dev.rill.bus.codec.ResultFlagsEncoder} bits. */
+    public byte flags()
+    {
+        return flags;
+    }
+
+    /**
+     * Records the scoring stage's outcome.
+     *
+     * @param score           the model's output (fraud probability for the fraud model).
+     * @param modelVersion    version of the model that produced it.
+     * @param scoredTimeNanos epoch nanoseconds when scoring finished.
+     * @param flags           result flags to set (for example fallback).
+     */
+    public void scored(final double score, final int modelVersion, final long scoredTimeNanos, final byte flags)
+    {
+        this.score = score;
+        this.modelVersion = modelVersion;
+        this.scoredTimeNanos = scoredTimeNanos;
+        this.flags |= flags;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.rill.bus;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How pipeline threads wait for events, chosen by configuration ({@code pipeline.waitStrategy}).
+ *
+ * <p>The default, {@link #BLOCKING}, parks idle threads: on a 2-core machine a spinning consumer
+ * takes a whole core from the I/O thread and the load generator, which costs more than the
+ * wake-up it saves (measured: see perf/README.md).
+ */
+public enum WaitStrategyKind
+{
+    /** Lock and condition: no CPU when idle, a few microseconds to wake. The default. */
+    BLOCKING,
+    /** Spins, then yields, then parks for 100 µs: low CPU, coarse wake-up. */
+    SLEEPING,
+    /** Spins for 10 µs, yields for 100 µs, then blocks: fast when busy, idle when quiet. */
+    PHASED_BACKOFF,
+    /** Yields in a loop: burns a core; only for machines with cores to spare. */
+    YIELDING,
+    /** Spins: burns a core; only for isolated cores. */
+    BUSY_SPIN;
+
+    /** @return a new Disruptor wait strategy of this kind. */
+    public WaitStrategy newWaitStrategy()
+    {
+        switch (this)
+        {
+            case SLEEPING:
+                return new SleepingWaitStrategy();
+            case PHASED_BACKOFF:
+                return PhasedBackoffWaitStrategy.withLock(10, 100, TimeUnit.MICROSECONDS);
+            case YIELDING:
+                return new YieldingWaitStrategy();
+            case BUSY_SPIN:
+                return new BusySpinWaitStrategy();
+            case BLOCKING:
+            default:
+                return new BlockingWaitStrategy();
+        }
+    }
+}
