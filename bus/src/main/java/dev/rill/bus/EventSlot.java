@@ -13,6 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class EventSlot
 {
+    private static final byte[] NO_MODEL = new byte[0];
+
     private final UnsafeBuffer encoded;
     private final double[] fields;
     private int encodedLength;
@@ -25,7 +27,9 @@ public final class EventSlot
     private long eventTimeNanos;
     private long ingestTimeNanos;
     private long inIndex;
+    private long journaledTimeNanos;
     private double score;
+    private byte[] modelName = NO_MODEL;
     private int modelVersion;
     private long scoredTimeNanos;
     private byte flags;
@@ -48,6 +52,8 @@ public final class EventSlot
         topicId = -1;
         connectionId = 0;
         inIndex = -1;
+        journaledTimeNanos = 0;
+        modelName = NO_MODEL;
         score = Double.NaN;
         modelVersion = 0;
         scoredTimeNanos = 0;
@@ -176,6 +182,34 @@ public final class EventSlot
     {
         this.inIndex = index;
         return this;
+    }
+
+    /** @return epoch nanoseconds when the journal stage appended the event to "in". */
+    public long journaledTimeNanos()
+    {
+        return journaledTimeNanos;
+    }
+
+    /** Records that the event is in journal "in". */
+    public void journaled(final long inIndex, final long journaledTimeNanos)
+    {
+        this.inIndex = inIndex;
+        this.journaledTimeNanos = journaledTimeNanos;
+    }
+
+    /** @return UTF-8 name of the model that scored the event (empty before scoring); do not modify. */
+    public byte[] modelName()
+    {
+        return modelName;
+    }
+
+    /**
+     * Names the model that scored the event; the array is shared, not copied, so pass a
+     * long-lived constant (the scorer's own name bytes).
+     */
+    public void modelName(final byte[] utf8Name)
+    {
+        this.modelName = utf8Name;
     }
 
     public double score()

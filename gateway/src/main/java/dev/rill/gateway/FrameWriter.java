@@ -1,0 +1,193 @@
+package dev.rill.gateway;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.codec.AckEncoder;
+import dev.rill.bus.codec.ErrorEncoder;
+import dev.rill.bus.codec.EventEncoder;
+import dev.rill.bus.codec.HelloEncoder;
+import dev.rill.bus.codec.MessageHeaderEncoder;
+import dev.rill.bus.codec.NackEncoder;
+import dev.rill.bus.codec.PingEncoder;
+import dev.rill.bus.codec.PongEncoder;
+import dev.rill.bus.codec.StartPosition;
+import dev.rill.bus.codec.SubscribeEncoder;
+import dev.rill.bus.codec.SubscribedEncoder;
+import dev.rill.bus.codec.WelcomeEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Encodes Rill frames (4-byte little-endian length, then the SBE message) straight into Netty
+ * buffers, through an Agrona view of the buffer's memory: no intermediate copy.
+ *
+ * <p>One instance per connection, used only by the thread that owns the connection's writes
+ * (its event loop on the server; the sending thread in the client). Fixed-size frames (Ack, Ping,
+ * Event) allocate nothing but the pooled buffer; frames carrying text encode the text per call.
+ */
+public final class FrameWriter
+{
+    private static final boolean DIRECT = PlatformDependent.hasUnsafe() && PlatformDependent.directBufferPreferred();
+    private static final int HEADER = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final HelloEncoder hello = new HelloEncoder();
+    private final WelcomeEncoder welcome = new WelcomeEncoder();
+    private final EventEncoder event = new EventEncoder();
+    private final AckEncoder ack = new AckEncoder();
+    private final NackEncoder nack = new NackEncoder();
+    private final SubscribeEncoder subscribe = new SubscribeEncoder();
+    private final SubscribedEncoder subscribed = new SubscribedEncoder();
+    private final ErrorEncoder error = new ErrorEncoder();
+    private final PingEncoder ping = new PingEncoder();
+    private final PongEncoder pong = new PongEncoder();
+
+    /** @return a pooled buffer of at least {@code capacity} bytes whose memory an UnsafeBuffer can wrap. */
+    public static ByteBuf allocate(final ByteBufAllocator alloc, final int capacity)
+    {
+        return DIRECT ? alloc.directBuffer(capacity) : alloc.heapBuffer(capacity);
+    }
+
+    /**
+     * Points {@code view} at {@code length} bytes of {@code buf} from {@code index}.
+     */
+    public static void wrap(final UnsafeBuffer view, final ByteBuf buf, final int index, final int length)
+    {
+        if (buf.hasMemoryAddress())
+        {
+            view.wrap(buf.memoryAddress() + index, length);
+        }
+        else if (buf.hasArray())
+        {
+            view.wrap(buf.array(), buf.arrayOffset() + index, length);
+        }
+        else
+        {
+            throw new IllegalStateException("buffer exposes neither memory address nor array: " + buf);
+        }
+    }
+
+    public ByteBuf hello(final ByteBufAllocator alloc, final long producerId, final int epoch, final String token, final String clientName)
+    {
+        final byte[] t = utf8(token);
+        final byte[] n = utf8(clientName);
+        final ByteBuf buf = begin(alloc, HEADER + HelloEncoder.BLOCK_LENGTH + 4 + t.length + n.length);
+        hello.wrapAndApplyHeader(view, 0, header).producerId(producerId).epoch(epoch);
+        hello.putToken(t, 0, t.length).putClientName(n, 0, n.length);
+        return end(buf, HEADER + hello.encodedLength());
+    }
+
+    public ByteBuf welcome(final ByteBufAllocator alloc, final long producerId, final int epoch, final long lastSeq, final int maxFrameLength, final String serverName)
+    {
+        final byte[] n = utf8(serverName);
+        final ByteBuf buf = begin(alloc, HEADER + WelcomeEncoder.BLOCK_LENGTH + 2 + n.length);
+        welcome.wrapAndApplyHeader(view, 0, header).producerId(producerId).epoch(epoch).lastSeq(lastSeq)
+            .maxFrameLength(maxFrameLength).putServerName(n, 0, n.length);
+        return end(buf, HEADER + welcome.encodedLength());
+    }
+
+    /**
+     * Encodes an Event frame.
+     *
+     * @param topic  UTF-8 topic name bytes.
+     * @param fields values; the first {@code fieldCount} are sent.
+     */
+    public ByteBuf event(
+        final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
+        final byte[] topic, final double[] fields, final int fieldCount)
+    {
+        final ByteBuf buf = begin(alloc, eventLength(topic.length, fieldCount));
+        event.wrapAndApplyHeader(view, 0, header)
+            .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0);
+        final EventEncoder.FieldsEncoder group = event.fieldsCount(fieldCount);
+        for (int i = 0; i < fieldCount; i++)
+        {
+            group.next().value(fields[i]);
+        }
+        event.putTopic(topic, 0, topic.length);
+        return end(buf, HEADER + event.encodedLength());
+    }
+
+    /** @return the encoded length of an Event message (without the length prefix). */
+    public static int eventLength(final int topicLength, final int fieldCount)
+    {
+        return HEADER + EventEncoder.BLOCK_LENGTH + EventEncoder.FieldsEncoder.sbeHeaderSize() +
+            fieldCount * EventEncoder.FieldsEncoder.sbeBlockLength() + EventEncoder.topicHeaderLength() + topicLength;
+    }
+
+    public ByteBuf ack(final ByteBufAllocator alloc, final long seq)
+    {
+        final ByteBuf buf = begin(alloc, HEADER + AckEncoder.BLOCK_LENGTH);
+        ack.wrapAndApplyHeader(view, 0, header).seq(seq);
+        return end(buf, HEADER + ack.encodedLength());
+    }
+
+    public ByteBuf nack(final ByteBufAllocator alloc, final long seq, final ErrorCode code, final String message)
+    {
+        final byte[] m = utf8(message);
+        final ByteBuf buf = begin(alloc, HEADER + NackEncoder.BLOCK_LENGTH + 2 + m.length);
+        nack.wrapAndApplyHeader(view, 0, header).seq(seq).code(code.code()).putMessage(m, 0, m.length);
+        return end(buf, HEADER + nack.encodedLength());
+    }
+
+    public ByteBuf error(final ByteBufAllocator alloc, final ErrorCode code, final String message)
+    {
+        final byte[] m = utf8(message);
+        final ByteBuf buf = begin(alloc, HEADER + ErrorEncoder.BLOCK_LENGTH + 2 + m.length);
+        error.wrapAndApplyHeader(view, 0, header).code(code.code()).putMessage(m, 0, m.length);
+        return end(buf, HEADER + error.encodedLength());
+    }
+
+    public ByteBuf subscribe(final ByteBufAllocator alloc, final StartPosition start, final long index, final String topic)
+    {
+        final byte[] t = utf8(topic);
+        final ByteBuf buf = begin(alloc, HEADER + SubscribeEncoder.BLOCK_LENGTH + 2 + t.length);
+        subscribe.wrapAndApplyHeader(view, 0, header).start(start).index(index).putTopic(t, 0, t.length);
+        return end(buf, HEADER + subscribe.encodedLength());
+    }
+
+    public ByteBuf subscribed(final ByteBufAllocator alloc, final long startIndex, final String topic)
+    {
+        final byte[] t = utf8(topic);
+        final ByteBuf buf = begin(alloc, HEADER + SubscribedEncoder.BLOCK_LENGTH + 2 + t.length);
+        subscribed.wrapAndApplyHeader(view, 0, header).startIndex(startIndex).putTopic(t, 0, t.length);
+        return end(buf, HEADER + subscribed.encodedLength());
+    }
+
+    public ByteBuf ping(final ByteBufAllocator alloc, final long timeNanos)
+    {
+        final ByteBuf buf = begin(alloc, HEADER + PingEncoder.BLOCK_LENGTH);
+        ping.wrapAndApplyHeader(view, 0, header).timeNanos(timeNanos);
+        return end(buf, HEADER + ping.encodedLength());
+    }
+
+    public ByteBuf pong(final ByteBufAllocator alloc, final long timeNanos)
+    {
+        final ByteBuf buf = begin(alloc, HEADER + PongEncoder.BLOCK_LENGTH);
+        pong.wrapAndApplyHeader(view, 0, header).timeNanos(timeNanos);
+        return end(buf, HEADER + pong.encodedLength());
+    }
+
+    private ByteBuf begin(final ByteBufAllocator alloc, final int messageLength)
+    {
+        final ByteBuf buf = allocate(alloc, FrameDecoder.LENGTH_FIELD + messageLength);
+        wrap(view, buf, buf.writerIndex() + FrameDecoder.LENGTH_FIELD, messageLength);
+        return buf;
+    }
+
+    private static ByteBuf end(final ByteBuf buf, final int messageLength)
+    {
+        buf.writeIntLE(messageLength);
+        buf.writerIndex(buf.writerIndex() + messageLength);
+        return buf;
+    }
+
+    private static byte[] utf8(final String s)
+    {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,359 @@
+package dev.rill.gateway;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.rill.bus.AckSink;
+import dev.rill.bus.CapacityListener;
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.Journal;
+import dev.rill.bus.Pipeline;
+import dev.rill.bus.ResultListener;
+import dev.rill.bus.TopicRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.agrona.concurrent.EpochNanoClock;
+
+/**
+ * The TCP gateway: accepts producer and subscriber connections, feeds accepted events into the
+ * {@link Pipeline}, and is the pipeline's {@link AckSink}, {@link ResultListener} and
+ * {@link CapacityListener}, handing each callback to the right connection's event loop.
+ *
+ * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
+ * {@link #close()}. Connections are owned by their event loops; the connection table is readable
+ * by the pipeline thread without locks.
+ */
+public final class Gateway implements AckSink, ResultListener, CapacityListener, AutoCloseable
+{
+    private final GatewayConfig config;
+    private final TopicRegistry topics;
+    private final EpochNanoClock clock;
+    private Pipeline pipeline;
+    private Journal out;
+    private final AtomicReferenceArray<ServerConnection> connections;
+    private final int connectionMask;
+    private final AtomicInteger nextConnectionId = new AtomicInteger();
+    private final AtomicInteger pausedConnections = new AtomicInteger();
+    private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final LongAdder accepted = new LongAdder();
+    private final AtomicLongArray refusedByCode = new AtomicLongArray(ErrorCode.values().length);
+    private final LongAdder pauses = new LongAdder();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private Channel serverChannel;
+    private volatile boolean closing;
+
+    public Gateway(final GatewayConfig config, final TopicRegistry topics, final EpochNanoClock clock)
+    {
+        this.config = Objects.requireNonNull(config, "config");
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        final int tableSize = Integer.highestOneBit(config.maxConnections() * 2 - 1) << 1;
+        this.connections = new AtomicReferenceArray<>(tableSize);
+        this.connectionMask = tableSize - 1;
+    }
+
+    /**
+     * Connects the gateway to the pipeline it feeds and the journal subscribers read. Call once,
+     * before {@link #start()}.
+     */
+    public Gateway attach(final Pipeline pipeline, final Journal out)
+    {
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.out = Objects.requireNonNull(out, "out");
+        return this;
+    }
+
+    /**
+     * Binds the listening socket.
+     *
+     * @return the address actually bound (its port when the configured port is 0).
+     */
+    public InetSocketAddress start() throws InterruptedException
+    {
+        if (pipeline == null)
+        {
+            throw new IllegalStateException("attach(pipeline, out) before start()");
+        }
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rill-accept", true), NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("rill-io", true), NioIoHandler.newFactory());
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, ioGroup)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 256)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    final ServerConnection connection = register();
+                    if (connection == null)
+                    {
+                        ch.writeAndFlush(new FrameWriter().error(ch.alloc(), ErrorCode.INTERNAL_ERROR,
+                            "connection limit of " + config.maxConnections() + " reached; retry later"))
+                            .addListener(f -> ch.close());
+                        return;
+                    }
+                    ch.pipeline().addLast("frames", new FrameDecoder(connection, config.maxFrameLength()));
+                    ch.pipeline().addLast("connection", connection);
+                }
+            });
+        serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /**
+     * Stops accepting, lets the pipeline drain (the caller closes it between {@link #beginClose()}
+     * and this), flushes the last acknowledgements, tells every connection the server is shutting
+     * down, and stops the event loops.
+     */
+    @Override
+    public void close()
+    {
+        beginClose();
+        for (int i = 0; i < connections.length(); i++)
+        {
+            final ServerConnection c = connections.get(i);
+            if (c != null)
+            {
+                runOnLoop(c, () ->
+                {
+                    c.flushAck();
+                    c.closeWith(ErrorCode.SERVER_SHUTTING_DOWN, "server is shutting down; reconnect and resend what was not acknowledged");
+                });
+            }
+        }
+        if (ioGroup != null)
+        {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * First half of shutdown: stop accepting connections and new events, and wait until no event
+     * loop is inside an event hand-off, so the pipeline can then be drained safely.
+     */
+    public void beginClose()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        if (serverChannel != null)
+        {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (ioGroup != null)
+        {
+            ioGroup.forEach(loop -> loop.submit(() -> { }).syncUninterruptibly());
+        }
+    }
+
+    @Override
+    public void acknowledge(final int connectionId, final long seq)
+    {
+        final ServerConnection c = connections.get(connectionId & connectionMask);
+        if (c != null && c.id() == connectionId)
+        {
+            c.acknowledge(seq);
+        }
+    }
+
+    @Override
+    public void onResultsPublished(final long lastOutIndex)
+    {
+        for (int i = 0, n = subscriptions.size(); i < n; i++)
+        {
+            subscriptions.get(i).wake();
+        }
+    }
+
+    @Override
+    public void onCapacityFreed()
+    {
+        if (pausedConnections.get() == 0)
+        {
+            return;
+        }
+        for (int i = 0; i < connections.length(); i++)
+        {
+            final ServerConnection c = connections.get(i);
+            if (c != null)
+            {
+                c.scheduleResume();
+            }
+        }
+    }
+
+    /** @return events accepted into the ring since start. */
+    public long acceptedEvents()
+    {
+        return accepted.sum();
+    }
+
+    /** @return frames refused with the given code since start. */
+    public long refusedCount(final ErrorCode code)
+    {
+        return refusedByCode.get(code.ordinal());
+    }
+
+    /** @return how often a connection paused reading because the ring was full. */
+    public long pauses()
+    {
+        return pauses.sum();
+    }
+
+    /** @return connections paused right now. */
+    public int pausedConnections()
+    {
+        return pausedConnections.get();
+    }
+
+    public int subscriberCount()
+    {
+        return subscriptions.size();
+    }
+
+    GatewayConfig config()
+    {
+        return config;
+    }
+
+    TopicRegistry topics()
+    {
+        return topics;
+    }
+
+    EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    Pipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    Journal out()
+    {
+        return out;
+    }
+
+    boolean closing()
+    {
+        return closing;
+    }
+
+    void eventAccepted()
+    {
+        accepted.increment();
+    }
+
+    void countRefused(final ErrorCode code)
+    {
+        refusedByCode.incrementAndGet(code.ordinal());
+    }
+
+    void connectionPaused()
+    {
+        pauses.increment();
+        pausedConnections.incrementAndGet();
+    }
+
+    void connectionResumed()
+    {
+        pausedConnections.decrementAndGet();
+    }
+
+    void connectionFailed(final Throwable cause)
+    {
+        // A reset by the peer is routine; anything else is worth one line, never a stack trace.
+        if (!(cause instanceof java.io.IOException))
+        {
+            System.err.println("rill gateway: connection failed: " + cause);
+        }
+    }
+
+    void addSubscription(final Subscription s)
+    {
+        subscriptions.add(s);
+    }
+
+    void removeSubscription(final Subscription s)
+    {
+        subscriptions.remove(s);
+    }
+
+    void unregister(final ServerConnection c)
+    {
+        connections.compareAndSet(c.id() & connectionMask, c, null);
+    }
+
+    private ServerConnection register()
+    {
+        for (int attempt = 0; attempt < connections.length(); attempt++)
+        {
+            final int id = nextConnectionId.incrementAndGet() & Integer.MAX_VALUE;
+            if (id == 0)
+            {
+                continue; // 0 means "no connection" in a slot
+            }
+            final ServerConnection c = new ServerConnection(this, id);
+            if (connections.compareAndSet(id & connectionMask, null, c))
+            {
+                if (countConnections() > config.maxConnections())
+                {
+                    connections.set(id & connectionMask, null);
+                    return null;
+                }
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private int countConnections()
+    {
+        int n = 0;
+        for (int i = 0; i < connections.length(); i++)
+        {
+            if (connections.get(i) != null)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void runOnLoop(final ServerConnection c, final Runnable task)
+    {
+        try
+        {
+            c.eventLoop().submit(task).syncUninterruptibly();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // the loop is already shutting down: nothing left to flush there
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.rill.gateway;
+
+import dev.rill.bus.ConfigException;
+
+/**
+ * Configuration of the TCP gateway ({@code gateway:} in rill.yaml).
+ *
+ * @param host            address to listen on; the default, 127.0.0.1, keeps an unauthenticated bus off the network.
+ * @param port            TCP port; 0 picks a free one (tests).
+ * @param ioThreads       Netty event-loop threads; 1 suits a 2-core machine.
+ * @param maxFrameLength  largest message (after the 4-byte length) accepted; larger frames get FRAME_TOO_LARGE.
+ * @param maxConnections  most connections open at once.
+ * @param serverName      name sent in Welcome.
+ */
+public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName)
+{
+    public static final int DEFAULT_PORT = 7301;
+    public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    public GatewayConfig
+    {
+        if (host == null || host.isBlank())
+        {
+            throw ConfigException.invalid("gateway.host", host, "an IP address or host name to listen on");
+        }
+        if (port < 0 || port > 65535)
+        {
+            throw ConfigException.invalid("gateway.port", port, "0 to 65535 (0 picks a free port)");
+        }
+        if (ioThreads < 1 || ioThreads > 64)
+        {
+            throw ConfigException.invalid("gateway.ioThreads", ioThreads, "1 to 64");
+        }
+        if (maxFrameLength < 64 || maxFrameLength > 16 * 1024 * 1024)
+        {
+            throw ConfigException.invalid("gateway.maxFrameLength", maxFrameLength, "64 to 16777216 bytes");
+        }
+        if (maxConnections < 1 || maxConnections > 65536)
+        {
+            throw ConfigException.invalid("gateway.maxConnections", maxConnections, "1 to 65536");
+        }
+        if (serverName == null)
+        {
+            serverName = "rill";
+        }
+    }
+
+    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections. */
+    public static GatewayConfig defaults()
+    {
+        return new GatewayConfig("127.0.0.1", DEFAULT_PORT, 1, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_CONNECTIONS, "rill");
+    }
+
+    public GatewayConfig withPort(final int port)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+    }
+
+    public GatewayConfig withMaxFrameLength(final int maxFrameLength)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+    }
+}

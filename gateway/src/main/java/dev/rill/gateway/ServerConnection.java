@@ -1,0 +1,446 @@
+package dev.rill.gateway;
+
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.EventSlot;
+import dev.rill.bus.Journal;
+import dev.rill.bus.Pipeline;
+import dev.rill.bus.codec.EventDecoder;
+import dev.rill.bus.codec.HelloDecoder;
+import dev.rill.bus.codec.MessageHeaderDecoder;
+import dev.rill.bus.codec.PingDecoder;
+import dev.rill.bus.codec.StartPosition;
+import dev.rill.bus.codec.SubscribeDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The server side of one TCP connection: Hello, then Events into the ring and/or one Subscribe.
+ *
+ * <p>Runs on the channel's event loop, except {@link #acknowledge(long)} and
+ * {@link #scheduleResume()}, which the pipeline thread calls and which only hand work to the loop.
+ * Accepting an event allocates nothing: the frame is validated in place, copied into the claimed
+ * slot and stamped with ingest time, connection id and producer id.
+ *
+ * <p>Back-pressure: when the ring is full the connection stops reading (autoRead off) and leaves
+ * the frame in the decoder; the pipeline wakes it when slots free up, and decoding resumes at that
+ * frame. Nothing accepted is dropped and nothing is acknowledged before it is journaled.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
+{
+    private final Gateway gateway;
+    private final int id;
+    private final Pipeline pipeline;
+    private final FrameWriter writer = new FrameWriter();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final HelloDecoder hello = new HelloDecoder();
+    private final SubscribeDecoder subscribe = new SubscribeDecoder();
+    private final PingDecoder ping = new PingDecoder();
+    private final EventValidator validator;
+    private final AtomicBoolean ackScheduled = new AtomicBoolean();
+    private final AtomicBoolean resumeScheduled = new AtomicBoolean();
+    private final Runnable ackTask = this::sendAck;
+    private final Runnable resumeTask = this::resume;
+    private Channel channel;
+    private Subscription subscription;
+    private boolean helloReceived;
+    private long producerId;
+    private long lastSeq = -1;
+    private long lastAckSent = -1;
+    private volatile long ackedSeq = -1;
+    private volatile boolean paused;
+
+    ServerConnection(final Gateway gateway, final int id)
+    {
+        this.gateway = gateway;
+        this.id = id;
+        this.pipeline = gateway.pipeline();
+        this.validator = new EventValidator(gateway.topics(), pipeline.config().maxEventBytes(), pipeline.config().maxFields());
+    }
+
+    int id()
+    {
+        return id;
+    }
+
+    boolean paused()
+    {
+        return paused;
+    }
+
+    io.netty.channel.EventLoop eventLoop()
+    {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception
+    {
+        channel = ctx.channel();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (paused)
+        {
+            paused = false;
+            gateway.connectionResumed();
+        }
+        if (subscription != null)
+        {
+            gateway.removeSubscription(subscription);
+            subscription.close();
+            subscription = null;
+        }
+        gateway.unregister(this);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (subscription != null && ctx.channel().isWritable())
+        {
+            subscription.wake();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        // Peer resets and the like: nothing to tell a peer that is gone, and nothing was lost, since
+        // events are acknowledged only once journaled.
+        gateway.connectionFailed(cause);
+        ctx.close();
+    }
+
+    @Override
+    public boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int offset, final int length)
+    {
+        if (gateway.closing())
+        {
+            return false; // leave it unread: the producer resends what was not acknowledged
+        }
+        FrameWriter.wrap(view, buffer, offset, length);
+        header.wrap(view, 0);
+        final int templateId = header.templateId();
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            nack(ctx, -1, ErrorCode.UNSUPPORTED_SCHEMA, "schema id " + header.schemaId() + " version " + header.version() +
+                "; this server reads schema " + MessageHeaderDecoder.SCHEMA_ID + " up to version " + MessageHeaderDecoder.SCHEMA_VERSION);
+            return true;
+        }
+        if (!helloReceived && templateId != HelloDecoder.TEMPLATE_ID)
+        {
+            fail(ctx, ErrorCode.HELLO_REQUIRED, "received message type " + templateId + " before Hello");
+            return true;
+        }
+        switch (templateId)
+        {
+            case EventDecoder.TEMPLATE_ID:
+                return onEvent(ctx, length);
+            case HelloDecoder.TEMPLATE_ID:
+                onHello(ctx, length);
+                return true;
+            case SubscribeDecoder.TEMPLATE_ID:
+                onSubscribe(ctx, length);
+                return true;
+            case PingDecoder.TEMPLATE_ID:
+                onPing(ctx, length);
+                return true;
+            default:
+                if (templateId >= 1 && templateId <= 11)
+                {
+                    nack(ctx, -1, ErrorCode.UNEXPECTED_MESSAGE, "message type " + templateId + " is sent by the server only");
+                }
+                else
+                {
+                    nack(ctx, -1, ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type " + templateId);
+                }
+                return true;
+        }
+    }
+
+    @Override
+    public void onOversizedFrame(final ChannelHandlerContext ctx, final long seq, final int length)
+    {
+        nack(ctx, seq, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes exceeds the maximum of " +
+            gateway.config().maxFrameLength());
+    }
+
+    @Override
+    public void onBadFrameLength(final ChannelHandlerContext ctx, final int length)
+    {
+        fail(ctx, ErrorCode.BAD_FRAME_LENGTH, "frame length " + length + " is below the 8-byte message header");
+    }
+
+    private boolean onEvent(final ChannelHandlerContext ctx, final int length)
+    {
+        final ErrorCode invalid = validator.validate(view, length, header.blockLength());
+        if (invalid != null)
+        {
+            nack(ctx, validator.seq(), invalid, validator.detail());
+            return true;
+        }
+        final long seq = validator.seq();
+        if (seq <= lastSeq)
+        {
+            nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
+            return true;
+        }
+        long sequence = pipeline.tryClaim();
+        if (sequence < 0)
+        {
+            pause();
+            sequence = pipeline.tryClaim();
+            if (sequence < 0)
+            {
+                return false;
+            }
+            unpause();
+        }
+        final EventSlot slot = pipeline.slot(sequence);
+        try
+        {
+            slot.clear();
+            final long now = gateway.clock().nanoTime();
+            slot.encoded().putBytes(0, view, 0, length);
+            final int block = MessageHeaderDecoder.ENCODED_LENGTH;
+            slot.encoded().putLong(block + EventDecoder.producerIdEncodingOffset(), producerId, EventDecoder.BYTE_ORDER);
+            slot.encoded().putLong(block + EventDecoder.ingestTimeNanosEncodingOffset(), now, EventDecoder.BYTE_ORDER);
+            slot.encoded().putInt(block + EventDecoder.connectionIdEncodingOffset(), id, EventDecoder.BYTE_ORDER);
+            slot.encodedLength(length)
+                .producerId(producerId)
+                .seq(seq)
+                .key(validator.key())
+                .eventTimeNanos(validator.eventTimeNanos())
+                .ingestTimeNanos(now)
+                .connectionId(id)
+                .topicId(validator.topicId())
+                .fieldCount(validator.fieldCount());
+            System.arraycopy(validator.fields(), 0, slot.fields(), 0, validator.fieldCount());
+        }
+        finally
+        {
+            pipeline.publish(sequence); // a claimed sequence must always be published
+        }
+        lastSeq = seq;
+        gateway.eventAccepted();
+        return true;
+    }
+
+    private void onHello(final ChannelHandlerContext ctx, final int length)
+    {
+        if (helloReceived)
+        {
+            nack(ctx, -1, ErrorCode.DUPLICATE_HELLO, "Hello was already received on this connection");
+            return;
+        }
+        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 4 > length || header.blockLength() < HelloDecoder.BLOCK_LENGTH)
+        {
+            fail(ctx, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated");
+            return;
+        }
+        hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        producerId = hello.producerId();
+        final int epoch = hello.epoch();
+        helloReceived = true;
+        // Issue "Nothing acknowledged is ever lost" makes lastSeq the producer's last journaled seq;
+        // until then each connection starts afresh.
+        ctx.write(writer.welcome(ctx.alloc(), producerId, epoch, -1, gateway.config().maxFrameLength(),
+            gateway.config().serverName()), ctx.voidPromise());
+    }
+
+    private void onSubscribe(final ChannelHandlerContext ctx, final int length)
+    {
+        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 > length || header.blockLength() < SubscribeDecoder.BLOCK_LENGTH)
+        {
+            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe of " + length + " bytes is truncated");
+            return;
+        }
+        if (subscription != null)
+        {
+            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "this connection already has a subscription; open another connection");
+            return;
+        }
+        subscribe.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        final StartPosition start = subscribe.start();
+        final long index = subscribe.index();
+        final int topicLength = subscribe.topicLength();
+        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 + topicLength > length)
+        {
+            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe topic runs past the frame");
+            return;
+        }
+        final String topic = subscribe.topic();
+        if (!topic.isEmpty() && gateway.topics().find(topic) < 0)
+        {
+            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown topic '" + topic + "'");
+            return;
+        }
+        final Journal out = gateway.out();
+        final Subscription s = new Subscription(ctx.channel(), out, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final long startIndex;
+        switch (start)
+        {
+            case EARLIEST:
+                s.reader().toStart();
+                startIndex = out.firstIndex();
+                break;
+            case LATEST:
+                s.reader().toEnd();
+                startIndex = s.reader().nextIndex();
+                break;
+            case INDEX:
+                if (!s.reader().moveTo(index))
+                {
+                    final long last = out.lastIndex();
+                    if (last != Journal.NO_INDEX && index == last + 1)
+                    {
+                        s.reader().toEnd();
+                    }
+                    else
+                    {
+                        s.close();
+                        nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "index " + index + " is not in journal out (first " +
+                            out.firstIndex() + ", last " + last + ")");
+                        return;
+                    }
+                }
+                startIndex = index;
+                break;
+            default:
+                s.close();
+                nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown start position " + subscribe.startRaw() +
+                    "; use 0 (EARLIEST), 1 (LATEST) or 2 (INDEX)");
+                return;
+        }
+        subscription = s;
+        ctx.write(writer.subscribed(ctx.alloc(), startIndex, topic), ctx.voidPromise());
+        gateway.addSubscription(s);
+        s.wake();
+    }
+
+    private void onPing(final ChannelHandlerContext ctx, final int length)
+    {
+        if (MessageHeaderDecoder.ENCODED_LENGTH + PingDecoder.BLOCK_LENGTH > length)
+        {
+            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Ping of " + length + " bytes is truncated");
+            return;
+        }
+        ping.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        ctx.write(writer.pong(ctx.alloc(), ping.timeNanos()), ctx.voidPromise());
+    }
+
+    private void nack(final ChannelHandlerContext ctx, final long seq, final ErrorCode code, final String message)
+    {
+        gateway.countRefused(code);
+        ctx.write(writer.nack(ctx.alloc(), seq, code, message), ctx.voidPromise());
+    }
+
+    private void fail(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
+    {
+        gateway.countRefused(code);
+        ctx.writeAndFlush(writer.error(ctx.alloc(), code, message)).addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /** Sends Error and closes; call on the event loop. */
+    void closeWith(final ErrorCode code, final String message)
+    {
+        if (channel != null && channel.isActive())
+        {
+            channel.writeAndFlush(writer.error(channel.alloc(), code, message)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Pipeline thread: events up to {@code seq} are journaled and published. */
+    void acknowledge(final long seq)
+    {
+        ackedSeq = seq;
+        if (channel != null && !ackScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(ackTask);
+        }
+    }
+
+    private void sendAck()
+    {
+        ackScheduled.set(false);
+        final long seq = ackedSeq;
+        if (seq > lastAckSent && channel.isActive())
+        {
+            lastAckSent = seq;
+            channel.writeAndFlush(writer.ack(channel.alloc(), seq), channel.voidPromise());
+        }
+    }
+
+    /** Flushes a pending acknowledgement now; call on the event loop (shutdown). */
+    void flushAck()
+    {
+        sendAck();
+    }
+
+    /** Pipeline thread: slots were freed; resume reading if paused. */
+    void scheduleResume()
+    {
+        if (paused && channel != null && !resumeScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(resumeTask);
+        }
+    }
+
+    private void pause()
+    {
+        if (!paused)
+        {
+            paused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionPaused();
+            // A safety net in case no batch completes after this point (see Pipeline's fence).
+            channel.eventLoop().schedule(resumeTask, 1, TimeUnit.MILLISECONDS);
+        }
+        VarHandle.fullFence(); // pairs with the pipeline's fence: see Pipeline.afterLastStageBatch
+    }
+
+    private void unpause()
+    {
+        if (paused)
+        {
+            paused = false;
+            channel.config().setAutoRead(true);
+            gateway.connectionResumed();
+        }
+    }
+
+    private void resume()
+    {
+        resumeScheduled.set(false);
+        if (!paused || !channel.isActive())
+        {
+            return;
+        }
+        unpause();
+        // Re-enter the decoder: it resumes at the frame it left unread.
+        channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+        channel.pipeline().fireChannelReadComplete();
+    }
+}

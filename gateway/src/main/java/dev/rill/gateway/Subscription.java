@@ -1,0 +1,154 @@
+package dev.rill.gateway;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.rill.bus.Journal;
+import dev.rill.bus.JournalReader;
+import dev.rill.bus.codec.MessageHeaderDecoder;
+import dev.rill.bus.codec.ResultDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One subscriber's stream: a reader of journal "out" at the subscriber's own position, drained on
+ * the subscriber's event loop whenever results are published and the channel is writable.
+ *
+ * <p>A slow subscriber never slows the pipeline or other subscribers: it simply reads the journal
+ * later. The reader is created, used and closed on the channel's event loop only; {@link #wake()}
+ * may be called from any thread.
+ */
+final class Subscription implements JournalReader.RecordHandler
+{
+    private static final int DRAIN_BUDGET = 1024;
+    private static final int BATCH_BYTES = 64 * 1024;
+
+    private final Channel channel;
+    private final JournalReader reader;
+    private final byte[] topicFilter;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private ByteBuf batch;
+    private long delivered;
+    private boolean closed;
+
+    /**
+     * @param topicFilter UTF-8 topic to deliver, or empty for every topic.
+     */
+    Subscription(final Channel channel, final Journal out, final byte[] topicFilter)
+    {
+        this.channel = channel;
+        this.reader = out.newReader();
+        this.topicFilter = topicFilter;
+    }
+
+    JournalReader reader()
+    {
+        return reader;
+    }
+
+    /** Schedules a drain on the channel's event loop unless one is pending. Any thread. */
+    void wake()
+    {
+        if (!drainScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    /** Results sent so far. */
+    long delivered()
+    {
+        return delivered;
+    }
+
+    /** Sends results until the journal's end, the channel's write buffer is full, or the budget is spent. */
+    void drain()
+    {
+        drainScheduled.set(false);
+        if (closed)
+        {
+            return;
+        }
+        int sent = 0;
+        while (channel.isWritable() && sent < DRAIN_BUDGET)
+        {
+            final int read = reader.poll(this, 64);
+            if (read == 0)
+            {
+                break;
+            }
+            sent += read;
+        }
+        if (batch != null)
+        {
+            channel.write(batch, channel.voidPromise());
+            batch = null;
+        }
+        channel.flush();
+        if (sent >= DRAIN_BUDGET)
+        {
+            wake(); // let other channels on this loop run, then go on
+        }
+    }
+
+    @Override
+    public void onRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (topicFilter.length > 0 && !topicMatches(buffer, offset))
+        {
+            return;
+        }
+        if (batch != null && batch.writableBytes() < FrameDecoder.LENGTH_FIELD + length)
+        {
+            channel.write(batch, channel.voidPromise());
+            batch = null;
+        }
+        if (batch == null)
+        {
+            batch = FrameWriter.allocate(channel.alloc(), Math.max(BATCH_BYTES, FrameDecoder.LENGTH_FIELD + length));
+        }
+        final int start = batch.writerIndex();
+        batch.writeIntLE(length);
+        FrameWriter.wrap(view, batch, start + FrameDecoder.LENGTH_FIELD, length);
+        view.putBytes(0, buffer, offset, length);
+        view.putLong(MessageHeaderDecoder.ENCODED_LENGTH + ResultDecoder.outIndexEncodingOffset(), index, ResultDecoder.BYTE_ORDER);
+        batch.writerIndex(start + FrameDecoder.LENGTH_FIELD + length);
+        delivered++;
+    }
+
+    /** Closes the reader; call on the channel's event loop. */
+    void close()
+    {
+        closed = true;
+        if (batch != null)
+        {
+            batch.release();
+            batch = null;
+        }
+        reader.close();
+    }
+
+    private boolean topicMatches(final DirectBuffer buffer, final int offset)
+    {
+        // The topic is the first var-data field, right after the block; the block length comes from
+        // the record's own header, so records written by other schema versions match too.
+        final int topicOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH +
+            (buffer.getShort(offset, ResultDecoder.BYTE_ORDER) & 0xFFFF);
+        final int length = buffer.getShort(topicOffset, ResultDecoder.BYTE_ORDER) & 0xFFFF;
+        if (length != topicFilter.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(topicOffset + 2 + i) != topicFilter[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.rill.gateway.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.codec.ErrorDecoder;
+import dev.rill.bus.codec.MessageHeaderDecoder;
+import dev.rill.bus.codec.WelcomeDecoder;
+import dev.rill.gateway.FrameDecoder;
+import dev.rill.gateway.FrameListener;
+import dev.rill.gateway.FrameWriter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The client side of one TCP connection: connects, says Hello, waits for Welcome, then hands every
+ * other frame to its {@link Messages} handler on its own I/O thread. Shared by
+ * {@link RillProducer} and {@link RillSubscriber}.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter implements FrameListener, AutoCloseable
+{
+    /** Frames after Welcome, on the I/O thread; the view is valid only during the call. */
+    interface Messages
+    {
+        void onMessage(int templateId, UnsafeBuffer message, int blockLength, int version, int length);
+
+        void onError(ErrorCode code, String message);
+
+        void onClosed();
+    }
+
+    private static final int MAX_FRAME = 1024 * 1024;
+
+    private final ClientConfig config;
+    private final Messages messages;
+    private final EventLoopGroup group;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final WelcomeDecoder welcome = new WelcomeDecoder();
+    private final ErrorDecoder error = new ErrorDecoder();
+    private final CompletableFuture<Long> welcomed = new CompletableFuture<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flushTask;
+    private final FrameWriter writer = new FrameWriter();
+    private Channel channel;
+
+    private ClientConnection(final ClientConfig config, final Messages messages)
+    {
+        this.config = config;
+        this.messages = messages;
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rill-client", true), NioIoHandler.newFactory());
+        this.flushTask = () ->
+        {
+            flushScheduled.set(false);
+            channel.flush();
+        };
+    }
+
+    /**
+     * Connects and completes the Hello/Welcome exchange.
+     *
+     * @return the connection; {@link #lastSeq()} holds Welcome's last journaled seq.
+     * @throws RillClientException when the connection, the Welcome, or the server refuses.
+     */
+    static ClientConnection open(final ClientConfig config, final Messages messages)
+    {
+        final ClientConnection c = new ClientConnection(config, messages);
+        try
+        {
+            c.channel = new Bootstrap()
+                .group(c.group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)config.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        ch.pipeline().addLast(new FrameDecoder(c, MAX_FRAME), c);
+                    }
+                })
+                .connect(config.host(), config.port())
+                .sync()
+                .channel();
+            c.channel.writeAndFlush(c.writer.hello(c.channel.alloc(), config.producerId(), config.epoch(), config.token(),
+                config.clientName()));
+            c.lastSeq = c.welcomed.get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return c;
+        }
+        catch (final ExecutionException e)
+        {
+            c.close();
+            throw e.getCause() instanceof RillClientException ? (RillClientException)e.getCause() :
+                new RillClientException("connecting to " + config.host() + ":" + config.port() + " failed: " + e.getCause(), e.getCause());
+        }
+        catch (final TimeoutException e)
+        {
+            c.close();
+            throw new RillClientException("no Welcome from " + config.host() + ":" + config.port() + " within " +
+                config.connectTimeout(), e);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            c.close();
+            throw new RillClientException("interrupted while connecting", e);
+        }
+        catch (final RuntimeException e)
+        {
+            c.close();
+            throw new RillClientException("cannot connect to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long lastSeq;
+
+    long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    Channel channel()
+    {
+        return channel;
+    }
+
+    FrameWriter writer()
+    {
+        return writer;
+    }
+
+    /** Queues a frame from any thread; frames queued close together share one flush. */
+    void write(final ByteBuf frame)
+    {
+        channel.write(frame, channel.voidPromise());
+        if (!flushScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    @Override
+    public boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int offset, final int length)
+    {
+        FrameWriter.wrap(view, buffer, offset, length);
+        header.wrap(view, 0);
+        final int templateId = header.templateId();
+        if (templateId == WelcomeDecoder.TEMPLATE_ID)
+        {
+            welcome.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            welcomed.complete(welcome.lastSeq());
+        }
+        else if (templateId == ErrorDecoder.TEMPLATE_ID)
+        {
+            error.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            final ErrorCode code = ErrorCode.ofCode(error.code());
+            final String message = error.message();
+            welcomed.completeExceptionally(new RillClientException(code, message));
+            messages.onError(code, message);
+        }
+        else
+        {
+            messages.onMessage(templateId, view, header.blockLength(), header.version(), length);
+        }
+        return true;
+    }
+
+    @Override
+    public void onOversizedFrame(final ChannelHandlerContext ctx, final long seq, final int length)
+    {
+        messages.onError(ErrorCode.FRAME_TOO_LARGE, "server sent a frame of " + length + " bytes");
+        ctx.close();
+    }
+
+    @Override
+    public void onBadFrameLength(final ChannelHandlerContext ctx, final int length)
+    {
+        messages.onError(ErrorCode.BAD_FRAME_LENGTH, "server sent a frame length of " + length);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        welcomed.completeExceptionally(new RillClientException(ErrorCode.SERVER_SHUTTING_DOWN, "connection closed before Welcome"));
+        messages.onClosed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        ctx.close();
+    }
+
+    boolean isOpen()
+    {
+        return channel != null && channel.isActive();
+    }
+
+    @Override
+    public void close()
+    {
+        if (channel != null)
+        {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,261 @@
+package dev.rill.journal;
+
+import dev.rill.bus.Journal;
+import dev.rill.bus.JournalReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A {@link Journal} on a Chronicle Queue: memory-mapped files, one per roll cycle, records as raw
+ * bytes (no Chronicle Wire marshalling: our SBE records are already encoded).
+ *
+ * <p>The appender is created lazily by the first {@link #append} call and belongs to that thread.
+ * Appending copies the record straight from the caller's buffer into the mapped file; reading copies
+ * it into the reader's own direct buffer. Neither allocates in steady state.
+ */
+public final class ChronicleJournal implements Journal
+{
+    private final String name;
+    private final Path directory;
+    private final ChronicleQueue queue;
+    private ExcerptAppender appender;
+    private byte[] heapCopy = new byte[0];
+
+    private ChronicleJournal(final String name, final Path directory, final ChronicleQueue queue)
+    {
+        this.name = name;
+        this.directory = directory;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens (creating if needed) the named journal under the configured data directory.
+     *
+     * @throws JournalException when the directory cannot be created or the queue cannot be opened.
+     */
+    public static ChronicleJournal open(final JournalConfig config, final String name)
+    {
+        final Path dir = config.directoryOf(name);
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final Exception e)
+        {
+            throw new JournalException("journal '" + name + "': cannot create directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir))
+        {
+            throw new JournalException("journal '" + name + "': directory " + dir + " is not writable");
+        }
+        try
+        {
+            final ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.valueOf(config.rollCycle()))
+                .build();
+            return new ChronicleJournal(name, dir, queue);
+        }
+        catch (final JournalException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException e)
+        {
+            throw new JournalException("journal '" + name + "': cannot open queue in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens an existing journal for reading only (tools such as {@code rill journal tail}).
+     *
+     * @throws JournalException when there is no journal in the directory.
+     */
+    public static ChronicleJournal openReadOnly(final JournalConfig config, final String name)
+    {
+        final Path dir = config.directoryOf(name);
+        if (!Files.isDirectory(dir))
+        {
+            throw new JournalException("journal '" + name + "': no journal directory " + dir +
+                "; check --data-dir (the server's dataDir)");
+        }
+        try
+        {
+            final ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.valueOf(config.rollCycle()))
+                .readOnly(true)
+                .build();
+            return new ChronicleJournal(name, dir, queue);
+        }
+        catch (final RuntimeException e)
+        {
+            throw new JournalException("journal '" + name + "': cannot open queue in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        ExcerptAppender a = appender;
+        if (a == null)
+        {
+            a = appender = queue.createAppender();
+        }
+        try (DocumentContext dc = a.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long address = buffer.addressOffset();
+            if (buffer.byteArray() == null)
+            {
+                bytes.unsafeWrite(address + offset, length);
+            }
+            else
+            {
+                bytes.write(heapBytes(buffer, offset, length), 0, length);
+            }
+        }
+        return a.lastIndexAppended();
+    }
+
+    @Override
+    public JournalReader newReader()
+    {
+        return new Reader(queue.createTailer());
+    }
+
+    @Override
+    public long firstIndex()
+    {
+        final long first = queue.firstIndex();
+        return first == Long.MAX_VALUE || queue.lastIndex() < 0 ? NO_INDEX : first;
+    }
+
+    @Override
+    public long lastIndex()
+    {
+        final long last = queue.lastIndex();
+        return last < 0 ? NO_INDEX : last;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return the directory holding this journal's files. */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    @Override
+    public void close()
+    {
+        if (appender != null)
+        {
+            appender.close();
+        }
+        queue.close();
+    }
+
+    private byte[] heapBytes(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (heapCopy.length < length)
+        {
+            heapCopy = new byte[length];
+        }
+        buffer.getBytes(offset, heapCopy, 0, length);
+        return heapCopy;
+    }
+
+    /** A Chronicle tailer copying each record into a reusable direct buffer. */
+    private static final class Reader implements JournalReader
+    {
+        private final ExcerptTailer tailer;
+        private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+        private int capacity;
+
+        Reader(final ExcerptTailer tailer)
+        {
+            this.tailer = tailer;
+            grow(1024);
+        }
+
+        @Override
+        public void toStart()
+        {
+            tailer.toStart();
+        }
+
+        @Override
+        public void toEnd()
+        {
+            tailer.toEnd();
+        }
+
+        @Override
+        public boolean moveTo(final long index)
+        {
+            return tailer.moveToIndex(index);
+        }
+
+        @Override
+        public int poll(final RecordHandler handler, final int limit)
+        {
+            int read = 0;
+            while (read < limit)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    if (dc.isMetaData())
+                    {
+                        continue;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final int length = (int)bytes.readRemaining();
+                    if (length > capacity)
+                    {
+                        grow(length);
+                    }
+                    bytes.nativeRead(bytes.readPosition(), record.addressOffset(), length);
+                    handler.onRecord(dc.index(), record, 0, length);
+                    read++;
+                }
+            }
+            return read;
+        }
+
+        @Override
+        public long nextIndex()
+        {
+            return tailer.index();
+        }
+
+        @Override
+        public void close()
+        {
+            tailer.close();
+        }
+
+        private void grow(final int length)
+        {
+            capacity = Math.max(length, capacity * 2);
+            record.wrap(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(capacity, 64), 64));
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.rill.journal;
+
+import dev.rill.bus.Journal;
+import dev.rill.bus.JournalReader;
+import java.util.Objects;
+
+import dev.rill.bus.AckSink;
+import dev.rill.bus.EventSlot;
+import dev.rill.bus.ResultListener;
+import dev.rill.bus.Stage;
+import dev.rill.bus.TopicRegistry;
+import dev.rill.bus.codec.MessageHeaderEncoder;
+import dev.rill.bus.codec.ResultEncoder;
+import dev.rill.bus.metrics.PipelineLatencies;
+import org.agrona.BufferUtil;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Last stage: encodes each event's Result, appends it to journal "out", records its latencies,
+ * and at the end of each batch acknowledges every producing connection once (cumulatively, up to
+ * its highest seq in the batch) and wakes subscribers.
+ *
+ * <p>Runs after the journal stage (so every acknowledged event is in "in") and the scoring stage.
+ * Owns the "out" appender and the acknowledgement table: one pipeline thread only. Allocates
+ * nothing per event.
+ */
+public final class PublishStage implements Stage
+{
+    private static final int NO_CONNECTION = 0;
+
+    private final Journal out;
+    private final TopicRegistry topics;
+    private final EpochNanoClock clock;
+    private final AckSink ackSink;
+    private final ResultListener resultListener;
+    private final PipelineLatencies latencies;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final ResultEncoder result = new ResultEncoder();
+    private final Long2LongHashMap highestSeqByConnection = new Long2LongHashMap(Long.MIN_VALUE);
+    private final int[] touchedConnections;
+    private int touchedCount;
+    private long lastOutIndex = Journal.NO_INDEX;
+    private volatile long published;
+
+    /**
+     * @param maxBatch most events per batch (bounds the connections touched per batch).
+     */
+    public PublishStage(
+        final Journal out,
+        final TopicRegistry topics,
+        final EpochNanoClock clock,
+        final AckSink ackSink,
+        final ResultListener resultListener,
+        final PipelineLatencies latencies,
+        final int maxBatch)
+    {
+        this.out = Objects.requireNonNull(out, "out");
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ackSink = Objects.requireNonNull(ackSink, "ackSink");
+        this.resultListener = Objects.requireNonNull(resultListener, "resultListener");
+        this.latencies = Objects.requireNonNull(latencies, "latencies");
+        this.touchedConnections = new int[maxBatch];
+    }
+
+    @Override
+    public void onEvent(final EventSlot slot, final long sequence, final boolean endOfBatch)
+    {
+        final long publishTime = clock.nanoTime();
+        final int length = encodeResult(slot, publishTime);
+        lastOutIndex = out.append(scratch, 0, length);
+        latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
+            slot.eventTimeNanos());
+        noteAck(slot.connectionId(), slot.seq());
+        if (endOfBatch)
+        {
+            flushAcks();
+            resultListener.onResultsPublished(lastOutIndex);
+        }
+        published++;
+    }
+
+    /** @return results published since start; any thread may read it. */
+    public long published()
+    {
+        return published;
+    }
+
+    @Override
+    public String name()
+    {
+        return "publish";
+    }
+
+    private int encodeResult(final EventSlot slot, final long publishTime)
+    {
+        result.wrapAndApplyHeader(scratch, 0, header)
+            .outIndex(Journal.NO_INDEX)
+            .inIndex(slot.inIndex())
+            .producerId(slot.producerId())
+            .seq(slot.seq())
+            .key(slot.key())
+            .eventTimeNanos(slot.eventTimeNanos())
+            .ingestTimeNanos(slot.ingestTimeNanos())
+            .scoredTimeNanos(slot.scoredTimeNanos())
+            .publishTimeNanos(publishTime)
+            .modelVersion(slot.modelVersion())
+            .score(slot.score());
+        result.flags().clear();
+        scratch.putByte(result.offset() + ResultEncoder.flagsEncodingOffset(), slot.flags());
+        final byte[] topic = topics.nameBytes(slot.topicId());
+        result.putTopic(topic, 0, topic.length);
+        final byte[] model = slot.modelName();
+        result.putModelName(model, 0, model.length);
+        return MessageHeaderEncoder.ENCODED_LENGTH + result.encodedLength();
+    }
+
+    private void noteAck(final int connectionId, final long seq)
+    {
+        if (connectionId == NO_CONNECTION)
+        {
+            return;
+        }
+        final long previous = highestSeqByConnection.put(connectionId, seq);
+        if (previous == Long.MIN_VALUE)
+        {
+            touchedConnections[touchedCount++] = connectionId;
+        }
+        else if (previous > seq)
+        {
+            highestSeqByConnection.put(connectionId, previous);
+        }
+    }
+
+    private void flushAcks()
+    {
+        for (int i = 0; i < touchedCount; i++)
+        {
+            final int connectionId = touchedConnections[i];
+            ackSink.acknowledge(connectionId, highestSeqByConnection.get(connectionId));
+        }
+        highestSeqByConnection.clear();
+        touchedCount = 0;
+    }
+}
