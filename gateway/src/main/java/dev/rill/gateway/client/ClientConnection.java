@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.codec.ErrorDecoder;
@@ -24,6 +23,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,8 +55,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     private final WelcomeDecoder welcome = new WelcomeDecoder();
     private final ErrorDecoder error = new ErrorDecoder();
     private final CompletableFuture<Long> welcomed = new CompletableFuture<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final Runnable flushTask;
     private final FrameWriter writer = new FrameWriter();
     private Channel channel;
 
@@ -65,11 +63,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         this.config = config;
         this.messages = messages;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rill-client", true), NioIoHandler.newFactory());
-        this.flushTask = () ->
-        {
-            flushScheduled.set(false);
-            channel.flush();
-        };
     }
 
     /**
@@ -93,7 +86,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
-                        ch.pipeline().addLast(new FrameDecoder(c, MAX_FRAME), c);
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new FrameDecoder(c, MAX_FRAME), c);
                     }
                 })
                 .connect(config.host(), config.port())
@@ -146,14 +139,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         return writer;
     }
 
-    /** Queues a frame from any thread; frames queued close together share one flush. */
+    /**
+     * Queues a frame from any thread. Frames queued close together share one flush: the
+     * {@link FlushConsolidationHandler} turns each flush from outside the loop into at most one
+     * pending flush task.
+     */
     void write(final ByteBuf frame)
     {
-        channel.write(frame, channel.voidPromise());
-        if (!flushScheduled.getAndSet(true))
-        {
-            channel.eventLoop().execute(flushTask);
-        }
+        channel.writeAndFlush(frame, channel.voidPromise());
     }
 
     @Override

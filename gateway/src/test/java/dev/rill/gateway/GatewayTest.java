@@ -1,0 +1,366 @@
+package dev.rill.gateway;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.JournalReader;
+import dev.rill.bus.PipelineConfig;
+import dev.rill.bus.codec.ErrorDecoder;
+import dev.rill.bus.codec.MessageHeaderDecoder;
+import dev.rill.bus.codec.NackDecoder;
+import dev.rill.bus.codec.ResultDecoder;
+import dev.rill.bus.codec.StartPosition;
+import dev.rill.bus.codec.WelcomeDecoder;
+import dev.rill.gateway.client.AckListener;
+import dev.rill.gateway.client.ClientConfig;
+import dev.rill.gateway.client.RillProducer;
+import dev.rill.gateway.client.RillSubscriber;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GatewayTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void acknowledgedEventsAreAllInJournalIn() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            final Acks acks = new Acks();
+            try (RillProducer producer = RillProducer.connect(client(bus).withProducer(7, 1), acks))
+            {
+                for (int i = 0; i < 500; i++)
+                {
+                    producer.send("payments", i, System.nanoTime(), i, 12);
+                }
+                assertTrue(producer.awaitAllAcknowledged(Duration.ofSeconds(20)));
+            }
+            assertEquals(500, acks.acked.size());
+            assertTrue(acks.nacked.isEmpty());
+            assertEquals(500, count(bus.in.newReader()), "every acknowledged event is in 'in'");
+        }
+    }
+
+    @Test
+    void everyBadFrameGetsItsDocumentedCodeWhileAnotherProducerCarriesOn() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            final Acks acks = new Acks();
+            try (RillProducer good = RillProducer.connect(client(bus).withProducer(1, 1), acks))
+            {
+                final Thread sender = new Thread(() ->
+                {
+                    for (int i = 0; i < 2000; i++)
+                    {
+                        good.send("payments", i, System.nanoTime(), 10.0 + i, 3);
+                    }
+                });
+                sender.start();
+
+                assertNackCode(bus, RawClient.event(1, "no-such-topic", 1, 2), ErrorCode.UNKNOWN_TOPIC, 1);
+                assertNackCode(bus, RawClient.event(2, "payments", 1), ErrorCode.FIELD_COUNT_MISMATCH, 2);
+                assertNackCode(bus, RawClient.event(3, "payments", Double.NaN, 2), ErrorCode.NOT_A_NUMBER, 3);
+                assertNackCode(bus, RawClient.event(4, "payments", 1, Double.POSITIVE_INFINITY), ErrorCode.NOT_A_NUMBER, 4);
+                assertNackCode(bus, withHeader(RawClient.event(5, "payments", 1, 2), 2, 99), ErrorCode.UNKNOWN_MESSAGE_TYPE, -1);
+                assertNackCode(bus, withHeader(RawClient.event(6, "payments", 1, 2), 6, 2), ErrorCode.UNSUPPORTED_SCHEMA, -1);
+                assertNackCode(bus, withHeader(RawClient.event(7, "payments", 1, 2), 4, 1), ErrorCode.UNSUPPORTED_SCHEMA, -1);
+                assertNackCode(bus, truncated(RawClient.event(8, "payments", 1, 2), 30), ErrorCode.MALFORMED_MESSAGE, -1);
+                assertNackCode(bus, withHeader(RawClient.event(9, "payments", 1, 2), 2, WelcomeDecoder.TEMPLATE_ID), ErrorCode.UNEXPECTED_MESSAGE, -1);
+                assertOversizedFrameIsSkippedAndTheConnectionGoesOn(bus);
+                assertBadLengthClosesWithError(bus);
+                assertEventBeforeHelloClosesWithError(bus);
+                assertSeqMustIncrease(bus);
+
+                sender.join(TimeUnit.SECONDS.toMillis(30));
+                assertTrue(good.awaitAllAcknowledged(Duration.ofSeconds(20)));
+            }
+            assertEquals(2000, acks.acked.size(), "the good producer was served throughout");
+            assertTrue(acks.nacked.isEmpty());
+            assertEquals(1, bus.gateway.refusedCount(ErrorCode.UNKNOWN_TOPIC));
+            assertEquals(2, bus.gateway.refusedCount(ErrorCode.NOT_A_NUMBER));
+        }
+    }
+
+    @Test
+    void subscriberReceivesEveryResultInOrderAndLive() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            final List<Long> seqs = new CopyOnWriteArrayList<>();
+            final List<Long> outIndexes = new CopyOnWriteArrayList<>();
+            final List<Double> scores = new CopyOnWriteArrayList<>();
+            try (RillProducer producer = RillProducer.connect(client(bus).withProducer(3, 1), new Acks()))
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    producer.send("payments", i, System.nanoTime(), i, 1);
+                }
+                assertTrue(producer.awaitAllAcknowledged(Duration.ofSeconds(20)));
+                try (RillSubscriber ignored = RillSubscriber.subscribe(client(bus), "payments", StartPosition.EARLIEST, 0, r ->
+                {
+                    outIndexes.add(r.outIndex());
+                    seqs.add(r.seq());
+                    scores.add(r.score());
+                }))
+                {
+                    for (int i = 100; i < 300; i++)
+                    {
+                        producer.send("payments", i, System.nanoTime(), i, 1);
+                    }
+                    assertTrue(producer.awaitAllAcknowledged(Duration.ofSeconds(20)));
+                    awaitSize(seqs, 300);
+                }
+            }
+            for (int i = 0; i < 300; i++)
+            {
+                assertEquals(i + 1, seqs.get(i), "results arrive in order");
+                assertEquals(i, scores.get(i), 0.0);
+                if (i > 0)
+                {
+                    assertTrue(outIndexes.get(i) > outIndexes.get(i - 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void subscriberFromLatestSeesOnlyNewResultsAndFromIndexResumesExactly() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            try (RillProducer producer = RillProducer.connect(client(bus).withProducer(3, 1), new Acks()))
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    producer.send("payments", i, System.nanoTime(), i, 1);
+                }
+                assertTrue(producer.awaitAllAcknowledged(Duration.ofSeconds(20)));
+                final List<Long> all = new CopyOnWriteArrayList<>();
+                try (RillSubscriber ignored = RillSubscriber.subscribe(client(bus), "", StartPosition.EARLIEST, 0, r -> all.add(r.outIndex())))
+                {
+                    awaitSize(all, 10);
+                }
+                final List<Long> fromIndex = new CopyOnWriteArrayList<>();
+                try (RillSubscriber ignored = RillSubscriber.subscribe(client(bus), "", StartPosition.INDEX, all.get(4), r -> fromIndex.add(r.outIndex())))
+                {
+                    awaitSize(fromIndex, 6);
+                }
+                assertEquals(all.subList(4, 10), fromIndex);
+                final List<Long> latest = new CopyOnWriteArrayList<>();
+                try (RillSubscriber ignored = RillSubscriber.subscribe(client(bus), "payments", StartPosition.LATEST, 0, r -> latest.add(r.seq())))
+                {
+                    producer.send("payments", 99, System.nanoTime(), 1, 1);
+                    awaitSize(latest, 1);
+                }
+                assertEquals(List.of(11L), latest);
+            }
+        }
+    }
+
+    @Test
+    void fullRingPausesProducersAndNothingIsLost() throws Exception
+    {
+        final PipelineConfig tiny = PipelineConfig.defaults().withRingSize(8).withMaxBatch(4);
+        try (TestBus bus = new TestBus(dir, tiny, TimeUnit.MICROSECONDS.toNanos(200)))
+        {
+            final int producers = 3;
+            final int perProducer = 1500;
+            final List<Acks> acks = new ArrayList<>();
+            final List<Thread> threads = new ArrayList<>();
+            final List<RillProducer> clients = new ArrayList<>();
+            for (int p = 0; p < producers; p++)
+            {
+                final Acks a = new Acks();
+                acks.add(a);
+                final RillProducer producer = RillProducer.connect(client(bus).withProducer(100 + p, 1).withMaxInFlight(1024), a);
+                clients.add(producer);
+                final Thread t = new Thread(() ->
+                {
+                    for (int i = 0; i < perProducer; i++)
+                    {
+                        producer.send("payments", i, System.nanoTime(), i, 5);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (int p = 0; p < producers; p++)
+            {
+                threads.get(p).join(TimeUnit.SECONDS.toMillis(60));
+                assertTrue(clients.get(p).awaitAllAcknowledged(Duration.ofSeconds(60)));
+                clients.get(p).close();
+                assertEquals(perProducer, acks.get(p).acked.size());
+            }
+            assertTrue(bus.gateway.pauses() > 0, "the ring filled and producers were paused");
+            assertEquals(producers * perProducer, count(bus.in.newReader()));
+            assertEquals(producers * perProducer, count(bus.out.newReader()));
+        }
+    }
+
+    private static void assertOversizedFrameIsSkippedAndTheConnectionGoesOn(final TestBus bus) throws Exception
+    {
+        try (RawClient raw = helloed(bus))
+        {
+            final double[] many = new double[1000];
+            raw.sendFrame(RawClient.event(11, "payments", many));
+            final byte[] nack = raw.readFrame();
+            assertCode(nack, ErrorCode.FRAME_TOO_LARGE, 11);
+            raw.sendFrame(RawClient.event(12, "payments", 1, 2));
+            final byte[] ack = raw.readFrame();
+            assertEquals(dev.rill.bus.codec.AckDecoder.TEMPLATE_ID, RawClient.templateId(ack), "the connection still works");
+        }
+    }
+
+    private static void assertBadLengthClosesWithError(final TestBus bus) throws Exception
+    {
+        try (RawClient raw = helloed(bus))
+        {
+            raw.sendRaw(new byte[] {3, 0, 0, 0, 1, 2, 3});
+            final byte[] error = raw.readFrame();
+            assertEquals(ErrorDecoder.TEMPLATE_ID, RawClient.templateId(error));
+            assertEquals(ErrorCode.BAD_FRAME_LENGTH.code(), errorCode(error));
+            assertTrue(raw.closedByServer());
+        }
+    }
+
+    private static void assertEventBeforeHelloClosesWithError(final TestBus bus) throws Exception
+    {
+        try (RawClient raw = new RawClient(bus.address))
+        {
+            raw.sendFrame(RawClient.event(1, "payments", 1, 2));
+            final byte[] error = raw.readFrame();
+            assertEquals(ErrorDecoder.TEMPLATE_ID, RawClient.templateId(error));
+            assertEquals(ErrorCode.HELLO_REQUIRED.code(), errorCode(error));
+            assertTrue(raw.closedByServer());
+        }
+    }
+
+    private static void assertSeqMustIncrease(final TestBus bus) throws Exception
+    {
+        try (RawClient raw = helloed(bus))
+        {
+            raw.sendFrame(RawClient.event(5, "payments", 1, 2));
+            assertEquals(dev.rill.bus.codec.AckDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()));
+            raw.sendFrame(RawClient.event(5, "payments", 1, 2));
+            assertCode(raw.readFrame(), ErrorCode.SEQ_NOT_INCREASING, 5);
+        }
+    }
+
+    private static void assertNackCode(final TestBus bus, final byte[] message, final ErrorCode code, final long seq) throws Exception
+    {
+        try (RawClient raw = helloed(bus))
+        {
+            raw.sendFrame(message);
+            assertCode(raw.readFrame(), code, seq);
+        }
+    }
+
+    private static void assertCode(final byte[] nack, final ErrorCode code, final long seq)
+    {
+        assertNotNull(nack, "expected a Nack for " + code + ", the server closed the connection");
+        assertEquals(NackDecoder.TEMPLATE_ID, RawClient.templateId(nack), "expected a Nack for " + code);
+        final NackDecoder decoder = new NackDecoder();
+        decoder.wrapAndApplyHeader(new UnsafeBuffer(nack), 0, new MessageHeaderDecoder());
+        assertEquals(code.code(), decoder.code(), "code for " + code);
+        assertEquals(seq, decoder.seq());
+        assertTrue(decoder.message().length() > 10, "the Nack says what was wrong");
+    }
+
+    private static int errorCode(final byte[] error)
+    {
+        final ErrorDecoder decoder = new ErrorDecoder();
+        decoder.wrapAndApplyHeader(new UnsafeBuffer(error), 0, new MessageHeaderDecoder());
+        return decoder.code();
+    }
+
+    private static RawClient helloed(final TestBus bus) throws Exception
+    {
+        final RawClient raw = new RawClient(bus.address);
+        raw.sendFrame(RawClient.hello(9));
+        assertEquals(WelcomeDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()));
+        return raw;
+    }
+
+    /** Overwrites a message header field: 2 = templateId, 4 = schemaId, 6 = version. */
+    private static byte[] withHeader(final byte[] message, final int offset, final int value)
+    {
+        final byte[] copy = message.clone();
+        new UnsafeBuffer(copy).putShort(offset, (short)value, ByteOrder.LITTLE_ENDIAN);
+        return copy;
+    }
+
+    private static byte[] truncated(final byte[] message, final int length)
+    {
+        final byte[] copy = new byte[length];
+        System.arraycopy(message, 0, copy, 0, length);
+        return copy;
+    }
+
+    private static ClientConfig client(final TestBus bus)
+    {
+        return ClientConfig.of("127.0.0.1", bus.address.getPort());
+    }
+
+    private static int count(final JournalReader reader)
+    {
+        int n = 0;
+        int read;
+        while ((read = reader.poll((index, buffer, offset, length) -> { }, 1000)) > 0)
+        {
+            n += read;
+        }
+        reader.close();
+        return n;
+    }
+
+    private static void awaitSize(final List<?> list, final int size) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (list.size() < size && System.nanoTime() < deadline)
+        {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        assertEquals(size, list.size());
+    }
+
+    static final class Acks implements AckListener
+    {
+        final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> nacked = new ConcurrentLinkedQueue<>();
+        final AtomicLong errors = new AtomicLong();
+
+        @Override
+        public void onAck(final long seq)
+        {
+            acked.add(seq);
+        }
+
+        @Override
+        public void onNack(final long seq, final ErrorCode code, final String message)
+        {
+            nacked.add(seq);
+        }
+
+        @Override
+        public void onError(final ErrorCode code, final String message)
+        {
+            errors.incrementAndGet();
+        }
+    }
+}
