@@ -57,7 +57,7 @@ public final class FraudModelTrainer
     public static final double MAX_ONNX_DIFFERENCE = 1e-5;
 
     private static final String ONNX_DOMAIN = "dev.rill.ml";
-    private static final double LEARNING_RATE = 0.5;
+    private static final double LEARNING_RATE = 0.1;
     private static final double ADAGRAD_EPSILON = 0.1;
     private static final int VERIFY_BATCH = 256;
 
