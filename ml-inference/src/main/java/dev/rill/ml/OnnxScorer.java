@@ -13,6 +13,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
@@ -263,6 +264,9 @@ public final class OnnxScorer implements AutoCloseable
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            // A failing run reaches the caller as an OrtException; ORT's own per-run error log
+            // would print once per batch on the hot path, so it is silenced here.
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             return environment.createSession(files.onnx(), options);
         }
         catch (final OrtException ex)
