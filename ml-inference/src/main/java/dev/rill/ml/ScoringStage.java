@@ -71,6 +71,7 @@ public final class ScoringStage implements Stage
     private final double fallbackScore;
     private final int modelVersion;
     private final String modelName;
+    private final byte[] modelNameUtf8;
     private final EventSlot[] pending;
     private int pendingCount;
 
@@ -119,6 +120,7 @@ public final class ScoringStage implements Stage
         this.fallbackScore = fallbackScore;
         this.modelVersion = scorer.modelVersion();
         this.modelName = scorer.descriptor().name() + "/" + modelVersion;
+        this.modelNameUtf8 = scorer.descriptor().name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.pending = new EventSlot[maxBatch];
     }
 
@@ -236,6 +238,7 @@ public final class ScoringStage implements Stage
             final EventSlot slot = pending[row];
             pending[row] = null;
             final float score = ran ? scorer.score(row) : Float.NaN;
+            slot.modelName(modelNameUtf8);
             if (ran && Float.isFinite(score))
             {
                 slot.scored(score, modelVersion, now, (byte)0);
