@@ -179,6 +179,13 @@ public final class ScoringStage implements Stage
         return "scoring";
     }
 
+    /** @return the model this stage scores with, as name/version. */
+    @Override
+    public String toString()
+    {
+        return modelName;
+    }
+
     /** @return slots given the fallback score so far; any thread. */
     public long fallbackCount()
     {

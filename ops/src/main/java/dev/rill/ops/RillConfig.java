@@ -1,0 +1,293 @@
+package dev.rill.ops;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rill.bus.ConfigException;
+import dev.rill.bus.PipelineConfig;
+import dev.rill.bus.TopicSchema;
+import dev.rill.bus.WaitStrategyKind;
+import dev.rill.gateway.GatewayConfig;
+import dev.rill.journal.JournalConfig;
+import dev.rill.ml.FraudFeatures;
+
+/**
+ * The whole configuration of a running bus, as read from rill.yaml: one typed object per
+ * component, each validated by its own constructor with messages naming the key.
+ *
+ * @param gateway  TCP listener.
+ * @param pipeline ring and stage threading.
+ * @param journal  journal directory and roll cycle.
+ * @param model    the scoring model.
+ * @param topics   the topics producers may send, with their fields.
+ */
+public record RillConfig(
+    GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics)
+{
+    /** Default data directory of {@code rill serve}, relative to the working directory. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+
+    public RillConfig
+    {
+        topics = List.copyOf(topics);
+        if (topics.isEmpty())
+        {
+            throw ConfigException.invalid("topics", "[]", "at least one topic");
+        }
+        boolean modelTopicFound = false;
+        for (final TopicSchema t : topics)
+        {
+            modelTopicFound |= t.name().equals(model.topic());
+        }
+        if (!modelTopicFound)
+        {
+            throw ConfigException.invalid("model.topic", model.topic(), "the name of a topic in the topics list");
+        }
+    }
+
+    /** @return the embedded defaults: everything on defaults, data in {@code dataDir}. */
+    public static RillConfig defaults(final Path dataDir)
+    {
+        return new RillConfig(
+            GatewayConfig.defaults(), PipelineConfig.defaults(), JournalConfig.of(dataDir), ModelConfig.defaults(),
+            List.of(FraudFeatures.payments()));
+    }
+
+    public RillConfig withDataDir(final Path dataDir)
+    {
+        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle()), model, topics);
+    }
+
+    public RillConfig withGateway(final GatewayConfig gateway)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics);
+    }
+
+    public RillConfig withPipeline(final PipelineConfig pipeline)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics);
+    }
+
+    /**
+     * Reads and validates a YAML file. Missing keys take their defaults; unknown keys and bad
+     * values are errors naming the key.
+     *
+     * @throws ConfigException with a message that names the file, the key and what is allowed.
+     */
+    public static RillConfig read(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException(file + ": cannot read the configuration file: " + e.getMessage());
+        }
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Parses YAML text; relative paths in it are resolved against {@code baseDir}.
+     *
+     * @param source name of the text for messages (a file name).
+     */
+    public static RillConfig parse(final String text, final String source, final Path baseDir)
+    {
+        final ObjectMapper mapper = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+        final RillFile file;
+        try
+        {
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null) : mapper.readValue(text, RillFile.class);
+        }
+        catch (final UnrecognizedPropertyException e)
+        {
+            throw new ConfigException(source + ": unknown key '" + path(e) + "' (line " + e.getLocation().getLineNr() +
+                "); known keys here: " + e.getKnownPropertyIds());
+        }
+        catch (final InvalidFormatException e)
+        {
+            throw new ConfigException(source + ": " + path(e) + ": value '" + e.getValue() + "' is not a valid " +
+                allowed(e.getTargetType()) + " (line " + e.getLocation().getLineNr() + ")");
+        }
+        catch (final MismatchedInputException e)
+        {
+            throw new ConfigException(source + ": " + path(e) + ": wrong kind of value (line " +
+                (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "): expected " + allowed(e.getTargetType()));
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() +
+                (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        try
+        {
+            return file.toConfig(baseDir);
+        }
+        catch (final ConfigException e)
+        {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static String path(final JsonMappingException e)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final JsonMappingException.Reference ref : e.getPath())
+        {
+            if (ref.getFieldName() != null)
+            {
+                if (sb.length() > 0)
+                {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            }
+            else if (ref.getIndex() >= 0)
+            {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String allowed(final Class<?> type)
+    {
+        if (type == null)
+        {
+            return "value";
+        }
+        if (type.isEnum())
+        {
+            final List<String> names = new ArrayList<>();
+            for (final Object c : type.getEnumConstants())
+            {
+                names.add(c.toString());
+            }
+            return "value, one of " + names;
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class)
+        {
+            return "whole number";
+        }
+        if (type == Double.class || type == double.class)
+        {
+            return "number";
+        }
+        if (type == List.class)
+        {
+            return "list";
+        }
+        return type.getSimpleName().replace("Section", " section");
+    }
+
+    /** The YAML file as written: every key optional, so defaults fill the gaps. */
+    record RillFile(
+        String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
+        List<TopicSection> topics)
+    {
+        RillConfig toConfig(final Path baseDir)
+        {
+            final RillConfig d = defaults(DEFAULT_DATA_DIR);
+            final Path data = dataDir == null ? baseDir.resolve(DEFAULT_DATA_DIR) : baseDir.resolve(dataDir);
+            final List<TopicSchema> topicList = new ArrayList<>();
+            if (topics == null)
+            {
+                topicList.addAll(d.topics());
+            }
+            else
+            {
+                for (int i = 0; i < topics.size(); i++)
+                {
+                    topicList.add(topics.get(i).toSchema(i));
+                }
+            }
+            return new RillConfig(
+                gateway == null ? d.gateway() : gateway.toConfig(d.gateway()),
+                pipeline == null ? d.pipeline() : pipeline.toConfig(d.pipeline()),
+                journal == null ? JournalConfig.of(data) : new JournalConfig(data,
+                    journal.rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : journal.rollCycle),
+                model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
+                topicList);
+        }
+    }
+
+    record GatewaySection(String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName)
+    {
+        GatewayConfig toConfig(final GatewayConfig d)
+        {
+            return new GatewayConfig(
+                host == null ? d.host() : host,
+                port == null ? d.port() : port,
+                ioThreads == null ? d.ioThreads() : ioThreads,
+                maxFrameLength == null ? d.maxFrameLength() : maxFrameLength,
+                maxConnections == null ? d.maxConnections() : maxConnections,
+                serverName == null ? d.serverName() : serverName);
+        }
+    }
+
+    record PipelineSection(
+        Integer ringSize, Integer maxBatch, PipelineConfig.Threading threading, WaitStrategyKind waitStrategy,
+        Integer maxEventBytes, Integer maxFields)
+    {
+        PipelineConfig toConfig(final PipelineConfig d)
+        {
+            return new PipelineConfig(
+                ringSize == null ? d.ringSize() : ringSize,
+                maxBatch == null ? d.maxBatch() : maxBatch,
+                threading == null ? d.threading() : threading,
+                waitStrategy == null ? d.waitStrategy() : waitStrategy,
+                maxEventBytes == null ? d.maxEventBytes() : maxEventBytes,
+                maxFields == null ? d.maxFields() : maxFields);
+        }
+    }
+
+    record JournalSection(String rollCycle)
+    {
+    }
+
+    record ModelSection(String directory, String topic, Double fallbackScore)
+    {
+        ModelConfig toConfig(final ModelConfig d, final Path baseDir)
+        {
+            return new ModelConfig(
+                directory == null ? d.directory() : baseDir.resolve(directory),
+                topic == null ? d.topic() : topic,
+                fallbackScore == null ? d.fallbackScore() : fallbackScore);
+        }
+    }
+
+    record TopicSection(String name, List<String> fields)
+    {
+        TopicSchema toSchema(final int index)
+        {
+            if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(c -> c > 32 && c < 127))
+            {
+                throw ConfigException.invalid("topics[" + index + "].name", name, "1 to 64 printable ASCII characters");
+            }
+            if (fields == null || fields.isEmpty())
+            {
+                throw ConfigException.invalid("topics[" + index + "].fields", fields, "a list of at least one field name");
+            }
+            return new TopicSchema(name, fields);
+        }
+    }
+}

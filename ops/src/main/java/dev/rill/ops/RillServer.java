@@ -1,0 +1,202 @@
+package dev.rill.ops;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.rill.bus.ConfigException;
+import dev.rill.bus.Pipeline;
+import dev.rill.bus.TopicRegistry;
+import dev.rill.bus.metrics.PipelineLatencies;
+import dev.rill.gateway.Gateway;
+import dev.rill.journal.ChronicleJournal;
+import dev.rill.journal.JournalStage;
+import dev.rill.journal.PublishStage;
+import dev.rill.ml.FeatureExtractor;
+import dev.rill.ml.OnnxScorer;
+import dev.rill.ml.ScoringStage;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+
+/**
+ * A running bus: journals "in" and "out", the ONNX scorer, the Disruptor pipeline and the Netty
+ * gateway, assembled from one {@link RillConfig}.
+ *
+ * <p>{@link #start} opens everything or nothing (a failure closes what was opened and throws with
+ * a message for the operator); {@link #close} stops taking events, drains the pipeline so every
+ * accepted event is journaled, scored, published and acknowledged, then closes in reverse order.
+ */
+public final class RillServer implements AutoCloseable
+{
+    /** Journal names under the data directory. */
+    public static final String IN = "in";
+    public static final String OUT = "out";
+
+    private final RillConfig config;
+    private final EpochNanoClock clock = new OffsetEpochNanoClock();
+    private final PipelineLatencies latencies = new PipelineLatencies();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ChronicleJournal in;
+    private ChronicleJournal out;
+    private Gateway gateway;
+    private Pipeline pipeline;
+    private ScoringStage scoring;
+    private PublishStage publish;
+    private InetSocketAddress address;
+    private boolean closed;
+
+    private RillServer(final RillConfig config)
+    {
+        this.config = config;
+    }
+
+    /**
+     * Opens the journals, loads the model, starts the pipeline and binds the gateway.
+     *
+     * @throws ConfigException, JournalException or ModelLoadException with a message for the operator.
+     */
+    public static RillServer start(final RillConfig config)
+    {
+        final RillServer server = new RillServer(config);
+        try
+        {
+            server.open();
+            return server;
+        }
+        catch (final RuntimeException e)
+        {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void open()
+    {
+        final TopicRegistry topics = new TopicRegistry(config.topics());
+        final int maxBatch = config.pipeline().maxBatch();
+
+        final OnnxScorer scorer = OnnxScorer.open(config.model().directory(), maxBatch);
+        final FeatureExtractor[] extractors = new FeatureExtractor[topics.size()];
+        final int modelTopic = topics.find(config.model().topic());
+        extractors[modelTopic] = new FeatureExtractor(scorer.descriptor(), topics.topic(modelTopic));
+        scoring = new ScoringStage(scorer, extractors, clock, maxBatch, config.model().fallbackScore());
+
+        in = track(ChronicleJournal.open(config.journal(), IN));
+        out = track(ChronicleJournal.open(config.journal(), OUT));
+
+        gateway = new Gateway(config.gateway(), topics, clock);
+        publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
+        pipeline = new Pipeline(config.pipeline(), new JournalStage(in, clock), scoring, publish);
+        pipeline.capacityListener(gateway);
+        gateway.attach(pipeline, out);
+        pipeline.start();
+        try
+        {
+            address = gateway.start();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the gateway", e);
+        }
+        catch (final Exception e)
+        {
+            if (e instanceof BindException || e.getCause() instanceof BindException)
+            {
+                throw new ConfigException("gateway.port: cannot listen on " + config.gateway().host() + ":" +
+                    config.gateway().port() + " (" + e.getMessage() + "); stop whatever uses it or choose another port");
+            }
+            throw e;
+        }
+    }
+
+    /** @return the address the gateway listens on. */
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    public RillConfig config()
+    {
+        return config;
+    }
+
+    public Gateway gateway()
+    {
+        return gateway;
+    }
+
+    public Pipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    public ScoringStage scoring()
+    {
+        return scoring;
+    }
+
+    public PublishStage publish()
+    {
+        return publish;
+    }
+
+    public PipelineLatencies latencies()
+    {
+        return latencies;
+    }
+
+    public EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    public ChronicleJournal in()
+    {
+        return in;
+    }
+
+    public ChronicleJournal out()
+    {
+        return out;
+    }
+
+    /**
+     * Stops taking events, drains the pipeline (every accepted event is published and
+     * acknowledged), closes connections with SERVER_SHUTTING_DOWN, then the journals.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (gateway != null)
+        {
+            gateway.beginClose();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close(); // runs every stage's onShutdown: the scorer's session closes there
+        }
+        else if (scoring != null)
+        {
+            scoring.onShutdown();
+        }
+        CloseHelper.quietClose(gateway);
+        for (int i = opened.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(opened.get(i));
+        }
+    }
+
+    private <T extends AutoCloseable> T track(final T resource)
+    {
+        opened.add(resource);
+        return resource;
+    }
+}

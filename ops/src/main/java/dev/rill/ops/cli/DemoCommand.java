@@ -1,0 +1,228 @@
+package dev.rill.ops.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import dev.rill.bus.ErrorCode;
+import dev.rill.bus.codec.StartPosition;
+import dev.rill.gateway.client.AckListener;
+import dev.rill.gateway.client.ClientConfig;
+import dev.rill.gateway.client.RillProducer;
+import dev.rill.gateway.client.RillSubscriber;
+import dev.rill.ml.FraudFeatures;
+import dev.rill.ml.train.FraudDataGenerator;
+import dev.rill.ops.RillConfig;
+import dev.rill.ops.RillServer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.agrona.concurrent.EpochNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rill demo}: a bus on embedded defaults in a temporary directory, one producer sending
+ * generated card payments at a fixed rate over TCP, one subscriber from the earliest Result; a
+ * live line a second, then latency percentiles and a few scored payments with their features.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a bus with a producer of generated card payments and a subscriber, then print latencies.")
+final class DemoCommand implements Callable<Integer>
+{
+    private static final int SAMPLE_RING = 1 << 16;
+
+    @Option(names = "--rate", defaultValue = "20000", description = "Payments per second (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "How long to send (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of the payment generator (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--keep", description = "Keep the temporary data directory (its path is printed)")
+    boolean keep;
+
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong nacked = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final Recorder sendToReceive = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
+    private final double[][] features = new double[SAMPLE_RING][FraudFeatures.PAYMENT_FIELDS.size()];
+    private final float[] scores = new float[SAMPLE_RING];
+    private final long[] sampleSeq = new long[SAMPLE_RING];
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (rate < 1 || rate > 2_000_000 || seconds < 1 || seconds > 3600)
+        {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "--rate must be 1 to 2000000 and --seconds 1 to 3600");
+        }
+        final Path dir = Files.createTempDirectory("rill-demo-");
+        System.out.printf("rill demo: bus on embedded defaults, data in %s; %,d payments/s for %d s%n", dir, rate, seconds);
+        try (RillServer server = RillServer.start(RillConfig.defaults(dir).withGateway(
+            RillConfig.defaults(dir).gateway().withPort(0))))
+        {
+            final EpochNanoClock clock = server.clock();
+            final ClientConfig client = ClientConfig.of("127.0.0.1", server.address().getPort()).withClientName("rill-demo");
+            System.out.printf("rill demo: gateway on %s, model %s%n", server.address(), server.scoring());
+            try (RillSubscriber ignored = RillSubscriber.subscribe(client, FraudFeatures.PAYMENTS_TOPIC, StartPosition.EARLIEST, 0, r ->
+                {
+                    sendToReceive.recordValue(Math.max(0, clock.nanoTime() - r.eventTimeNanos()));
+                    final int slot = (int)(r.seq() & (SAMPLE_RING - 1));
+                    if (sampleSeq[slot] == r.seq())
+                    {
+                        scores[slot] = (float)r.score();
+                    }
+                    received.incrementAndGet();
+                });
+                RillProducer producer = RillProducer.connect(client.withProducer(1, 1).withMaxInFlight(16_384), new Counter()))
+            {
+                final long total = send(producer, clock, server);
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while ((acked.get() + nacked.get() < total || received.get() < acked.get()) && System.nanoTime() < deadline)
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+                printSummary(server, total);
+            }
+        }
+        finally
+        {
+            if (keep)
+            {
+                System.out.println("rill demo: data kept in " + dir + " (try: rill journal tail --data-dir " + dir + ")");
+            }
+            else
+            {
+                deleteRecursively(dir);
+            }
+        }
+        return nacked.get() == 0 ? 0 : ErrorCode.INTERNAL_ERROR.code();
+    }
+
+    private long send(final RillProducer producer, final EpochNanoClock clock, final RillServer server)
+    {
+        final FraudDataGenerator generator = new FraudDataGenerator(seed);
+        final byte[] topic = RillProducer.topic(FraudFeatures.PAYMENTS_TOPIC);
+        final double[] fields = new double[FraudFeatures.PAYMENT_FIELDS.size()];
+        final long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        final long start = System.nanoTime();
+        final long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long nextSend = start;
+        long nextReport = start + TimeUnit.SECONDS.toNanos(1);
+        long sent = 0;
+        long sentAtLastReport = 0;
+        while (true)
+        {
+            final long now = System.nanoTime();
+            if (now >= nextReport)
+            {
+                System.out.printf("  %2ds  sent %,9d  acknowledged %,9d  scored %,9d  rate %,8d/s  fallbacks %d%n",
+                    TimeUnit.NANOSECONDS.toSeconds(nextReport - start), sent, acked.get(), received.get(),
+                    sent - sentAtLastReport, server.scoring().fallbackCount());
+                sentAtLastReport = sent;
+                nextReport += TimeUnit.SECONDS.toNanos(1);
+            }
+            if (nextSend >= end)
+            {
+                break;
+            }
+            final long wait = nextSend - now;
+            if (wait > 50_000)
+            {
+                LockSupport.parkNanos(wait - 50_000); // far from the next send: sleep, leave the cores to the bus
+                continue;
+            }
+            if (wait > 0)
+            {
+                Thread.yield(); // near it: stay runnable without burning a core
+                continue;
+            }
+            generator.next(fields);
+            final long seq = producer.nextSeq();
+            final int slot = (int)(seq & (SAMPLE_RING - 1));
+            System.arraycopy(fields, 0, features[slot], 0, fields.length);
+            sampleSeq[slot] = seq;
+            scores[slot] = Float.NaN;
+            producer.send(topic, generator.lastCardId(), clock.nanoTime(), fields, fields.length);
+            sent++;
+            nextSend += intervalNanos;
+        }
+        return sent;
+    }
+
+    private void printSummary(final RillServer server, final long total)
+    {
+        final Histogram server2 = server.latencies().intervalIngestToPublish(null);
+        final Histogram e2e = sendToReceive.getIntervalHistogram();
+        System.out.printf("%nrill demo: sent %,d, acknowledged %,d, refused %,d, results received %,d, fallbacks %d%n",
+            total, acked.get(), nacked.get(), received.get(), server.scoring().fallbackCount());
+        System.out.println("latency                          p50         p99       p99.9         max   (count)");
+        line("ingest -> publish (server)", server2);
+        line("send -> subscriber receive", e2e);
+        System.out.println();
+        System.out.println("a few scored payments (highest risk first, then typical ones):");
+        System.out.printf("  %-8s %10s %6s %5s %10s %9s %6s   %s%n", "seq", "amount", "mcc", "hour", "dist km", "card days",
+            "tx/1m", "fraud score");
+        final Integer[] order = Stream.iterate(0, i -> i + 1).limit(SAMPLE_RING)
+            .filter(i -> sampleSeq[i] > 0 && !Float.isNaN(scores[i])).toArray(Integer[]::new);
+        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
+        for (int k = 0; k < Math.min(3, order.length); k++)
+        {
+            sample(order[k]);
+        }
+        for (int k = order.length / 2; k < Math.min(order.length / 2 + 2, order.length); k++)
+        {
+            sample(order[k]);
+        }
+    }
+
+    private void sample(final int i)
+    {
+        final double[] f = features[i];
+        System.out.printf("  %-8d %10.2f %6.0f %5.0f %10.1f %9.0f %6.0f   %.4f%n", sampleSeq[i], f[0], f[1], f[2], f[3], f[4], f[5],
+            scores[i]);
+    }
+
+    private static void line(final String name, final Histogram h)
+    {
+        System.out.printf("  %-28s %10s  %10s  %10s  %10s   (%,d)%n", name, Format.micros(h.getValueAtPercentile(50)),
+            Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getValueAtPercentile(99.9)),
+            Format.micros(h.getMaxValue()), h.getTotalCount());
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private final class Counter implements AckListener
+    {
+        @Override
+        public void onAck(final long seq)
+        {
+            acked.incrementAndGet();
+        }
+
+        @Override
+        public void onNack(final long seq, final ErrorCode code, final String message)
+        {
+            if (nacked.incrementAndGet() <= 5)
+            {
+                System.out.println("rill demo: event " + seq + " refused: " + code + ": " + message);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.rill.ops.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.rill.bus.JournalReader;
+import dev.rill.journal.ChronicleJournal;
+import dev.rill.journal.JournalConfig;
+import dev.rill.ops.RillServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rill journal ...}: read the journals of a data directory, live or not. */
+@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read the journals.",
+    subcommands = JournalCommand.Tail.class)
+final class JournalCommand
+{
+    @Command(name = "tail", mixinStandardHelpOptions = true,
+        description = "Print the last Results of journal \"out\", one line each; --follow keeps printing new ones.")
+    static final class Tail implements Callable<Integer>
+    {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's dataDir (default: ${DEFAULT-VALUE})",
+            defaultValue = "data")
+        Path dataDir;
+
+        @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "20",
+            description = "How many of the last Results to print first (default: ${DEFAULT-VALUE})")
+        int lines;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing Results as they are published, until Ctrl-C")
+        boolean follow;
+
+        @Option(names = "--topic", description = "Only Results of this topic")
+        String topic;
+
+        @Override
+        public Integer call()
+        {
+            if (lines < 0)
+            {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--lines must be 0 or more");
+            }
+            final ResultText text = new ResultText();
+            try (ChronicleJournal out = ChronicleJournal.openReadOnly(JournalConfig.of(dataDir), RillServer.OUT);
+                JournalReader reader = out.newReader())
+            {
+                final ArrayDeque<String> last = new ArrayDeque<>();
+                final JournalReader.RecordHandler keepLast = (index, buffer, offset, length) ->
+                {
+                    final String line = text.format(index, buffer, offset, length);
+                    if (matches(line))
+                    {
+                        if (last.size() == lines && lines > 0)
+                        {
+                            last.removeFirst();
+                        }
+                        if (lines > 0)
+                        {
+                            last.addLast(line);
+                        }
+                    }
+                };
+                reader.toStart();
+                while (reader.poll(keepLast, 4096) > 0)
+                {
+                    // read to the end, keeping the last N
+                }
+                last.forEach(System.out::println);
+                System.out.flush();
+                if (follow)
+                {
+                    final JournalReader.RecordHandler print = (index, buffer, offset, length) ->
+                    {
+                        final String line = text.format(index, buffer, offset, length);
+                        if (matches(line))
+                        {
+                            System.out.println(line);
+                        }
+                    };
+                    while (!Thread.currentThread().isInterrupted())
+                    {
+                        if (reader.poll(print, 4096) == 0)
+                        {
+                            System.out.flush();
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                        }
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private boolean matches(final String line)
+        {
+            return topic == null || line.contains(" topic=" + topic + " ");
+        }
+    }
+
+}
