@@ -120,8 +120,8 @@ public record RillConfig(
         }
         catch (final UnrecognizedPropertyException e)
         {
-            throw new ConfigException(source + ": unknown key '" + path(e) + "' (line " + e.getLocation().getLineNr() +
-                "); known keys here: " + e.getKnownPropertyIds());
+            throw new ConfigException(source + ": unknown key '" + path(e) + "' (line " +
+                lineOf(text, e.getPropertyName(), e.getLocation().getLineNr()) + "); known keys here: " + e.getKnownPropertyIds());
         }
         catch (final InvalidFormatException e)
         {
@@ -146,6 +146,21 @@ public record RillConfig(
         {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    /** @return the first line declaring {@code key} (Jackson reports where it noticed, often a line later). */
+    private static int lineOf(final String text, final String key, final int fallback)
+    {
+        final String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++)
+        {
+            final String line = lines[i].strip();
+            if (line.startsWith(key + ":") || line.startsWith("- " + key + ":"))
+            {
+                return i + 1;
+            }
+        }
+        return fallback;
     }
 
     private static String path(final JsonMappingException e)

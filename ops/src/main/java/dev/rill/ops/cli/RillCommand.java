@@ -30,6 +30,12 @@ public final class RillCommand
     /** Runs the command line and returns the exit status. */
     public static int run(final String... args)
     {
+        return commandLine().execute(args);
+    }
+
+    /** @return the command line with Rill's error handling, ready to execute. */
+    public static CommandLine commandLine()
+    {
         // Chronicle reads these when its classes load: set them before anything touches it.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
@@ -42,7 +48,7 @@ public final class RillCommand
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ErrorCode.USAGE.code();
         });
-        return cmd.execute(args);
+        return cmd;
     }
 
     private static int handle(final Exception ex, final CommandLine cmd, final CommandLine.ParseResult parseResult)

@@ -1,0 +1,117 @@
+package dev.rill.ops;
+
+import java.nio.file.Path;
+
+import dev.rill.bus.ConfigException;
+import dev.rill.bus.PipelineConfig;
+import dev.rill.bus.WaitStrategyKind;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RillConfigTest
+{
+    private static final Path BASE = Path.of("/srv/rill");
+
+    @Test
+    void emptyFileMeansEveryDefault()
+    {
+        final RillConfig config = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(7301, config.gateway().port());
+        assertEquals("127.0.0.1", config.gateway().host());
+        assertEquals(PipelineConfig.defaults(), config.pipeline());
+        assertEquals(WaitStrategyKind.BLOCKING, config.pipeline().waitStrategy(), "the default does not spin");
+        assertEquals(BASE.resolve("data"), config.journal().dataDir());
+        assertEquals("payments", config.topics().get(0).name());
+    }
+
+    @Test
+    void valuesGivenOverrideDefaultsAndPathsResolveAgainstTheFile()
+    {
+        final RillConfig config = RillConfig.parse("""
+            dataDir: /var/lib/rill
+            gateway:
+              port: 9000
+            pipeline:
+              ringSize: 1024
+              threading: diamond
+              waitStrategy: PHASED_BACKOFF
+            journal:
+              rollCycle: FAST_HOURLY
+            model:
+              directory: models/fraud/1
+              fallbackScore: 0.05
+            """, "rill.yaml", BASE);
+        assertEquals(9000, config.gateway().port());
+        assertEquals(1024, config.pipeline().ringSize());
+        assertEquals(PipelineConfig.Threading.DIAMOND, config.pipeline().threading());
+        assertEquals(WaitStrategyKind.PHASED_BACKOFF, config.pipeline().waitStrategy());
+        assertEquals(Path.of("/var/lib/rill"), config.journal().dataDir());
+        assertEquals("FAST_HOURLY", config.journal().rollCycle());
+        assertEquals(BASE.resolve("models/fraud/1"), config.model().directory());
+        assertEquals(0.05, config.model().fallbackScore());
+    }
+
+    @Test
+    void unknownKeyIsAnErrorNamingTheKeyAndTheKnownOnes()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("gateway:\n  prot: 9000\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("unknown key 'gateway.prot'"), e.getMessage());
+        assertTrue(e.getMessage().contains("port"), "lists the known keys: " + e.getMessage());
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypeIsAnErrorNamingTheKeyAndValue()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("pipeline:\n  ringSize: lots\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("pipeline.ringSize") && e.getMessage().contains("lots"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValueIsAnErrorNamingKeyValueAndWhatIsAllowed()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("pipeline:\n  ringSize: 1000\n", "rill.yaml", BASE));
+        assertEquals("rill.yaml: pipeline.ringSize: value '1000' is invalid: a power of two, at least 2", e.getMessage());
+    }
+
+    @Test
+    void unknownEnumValueListsTheAllowedOnes()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("pipeline:\n  waitStrategy: SPIN_HARDER\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("pipeline.waitStrategy") && e.getMessage().contains("BLOCKING"), e.getMessage());
+    }
+
+    @Test
+    void modelTopicMustBeAConfiguredTopic()
+    {
+        final ConfigException e = assertThrows(ConfigException.class, () -> RillConfig.parse("""
+            topics:
+              - name: clicks
+                fields: [x, y]
+            """, "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("model.topic"), e.getMessage());
+    }
+
+    @Test
+    void badRollCycleListsTheChoices()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  rollCycle: YEARLY\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("journal.rollCycle") && e.getMessage().contains("FAST_DAILY"), e.getMessage());
+    }
+
+    @Test
+    void invalidYamlSaysWhere()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("gateway:\n\tport: 1\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().startsWith("rill.yaml: not valid YAML"), e.getMessage());
+    }
+}
