@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer>
     private final AtomicLong nacked = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final Recorder sendToReceive = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
+    private final Histogram afterWarmup = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     private final double[][] features = new double[SAMPLE_RING][FraudFeatures.PAYMENT_FIELDS.size()];
     private final float[] scores = new float[SAMPLE_RING];
     private final long[] sampleSeq = new long[SAMPLE_RING];
@@ -61,10 +62,10 @@ final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (rate < 1 || rate > 2_000_000 || seconds < 1 || seconds > 3600)
+        if (rate < 1 || rate > 2_000_000 || seconds < 2 || seconds > 3600)
         {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--rate must be 1 to 2000000 and --seconds 1 to 3600");
+                "--rate must be 1 to 2000000 and --seconds 2 to 3600");
         }
         final Path dir = Files.createTempDirectory("rill-demo-");
         System.out.printf("rill demo: bus on embedded defaults, data in %s; %,d payments/s for %d s%n", dir, rate, seconds);
@@ -121,14 +122,25 @@ final class DemoCommand implements Callable<Integer>
         long nextReport = start + TimeUnit.SECONDS.toNanos(1);
         long sent = 0;
         long sentAtLastReport = 0;
+        Histogram interval = null;
         while (true)
         {
             final long now = System.nanoTime();
             if (now >= nextReport)
             {
-                System.out.printf("  %2ds  sent %,9d  acknowledged %,9d  scored %,9d  rate %,8d/s  fallbacks %d%n",
+                interval = sendToReceive.getIntervalHistogram(interval);
+                if (nextReport == start + TimeUnit.SECONDS.toNanos(1))
+                {
+                    server.latencies().intervalIngestToPublish(null); // the summary starts after warm-up
+                }
+                else
+                {
+                    afterWarmup.add(interval);
+                }
+                System.out.printf("  %2ds  sent %,9d  acknowledged %,9d  scored %,9d  rate %,8d/s  send->receive p99 %s%s%n",
                     TimeUnit.NANOSECONDS.toSeconds(nextReport - start), sent, acked.get(), received.get(),
-                    sent - sentAtLastReport, server.scoring().fallbackCount());
+                    sent - sentAtLastReport, Format.micros(interval.getValueAtPercentile(99)),
+                    nextReport == start + TimeUnit.SECONDS.toNanos(1) ? " (warm-up, not in the summary)" : "");
                 sentAtLastReport = sent;
                 nextReport += TimeUnit.SECONDS.toNanos(1);
             }
@@ -163,10 +175,11 @@ final class DemoCommand implements Callable<Integer>
     private void printSummary(final RillServer server, final long total)
     {
         final Histogram server2 = server.latencies().intervalIngestToPublish(null);
-        final Histogram e2e = sendToReceive.getIntervalHistogram();
+        afterWarmup.add(sendToReceive.getIntervalHistogram());
+        final Histogram e2e = afterWarmup;
         System.out.printf("%nrill demo: sent %,d, acknowledged %,d, refused %,d, results received %,d, fallbacks %d%n",
             total, acked.get(), nacked.get(), received.get(), server.scoring().fallbackCount());
-        System.out.println("latency                          p50         p99       p99.9         max   (count)");
+        System.out.println("latency after the first second (warm-up)   p50         p99       p99.9         max   (count)");
         line("ingest -> publish (server)", server2);
         line("send -> subscriber receive", e2e);
         System.out.println();
@@ -195,7 +208,7 @@ final class DemoCommand implements Callable<Integer>
 
     private static void line(final String name, final Histogram h)
     {
-        System.out.printf("  %-28s %10s  %10s  %10s  %10s   (%,d)%n", name, Format.micros(h.getValueAtPercentile(50)),
+        System.out.printf("  %-38s %10s  %10s  %10s  %10s   (%,d)%n", name, Format.micros(h.getValueAtPercentile(50)),
             Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getValueAtPercentile(99.9)),
             Format.micros(h.getMaxValue()), h.getTotalCount());
     }
