@@ -35,12 +35,14 @@ public enum ErrorCode
     BAD_SUBSCRIPTION(12, false, "subscription start is invalid; use EARLIEST, LATEST or an index between the journal's first and next index"),
     /** A message only the server sends (Welcome, Ack, Result, ...) was sent to the server. */
     UNEXPECTED_MESSAGE(13, false, "this message type is sent by the server only"),
-    /** The event's key or topic is longer than the server accepts. */
-    EVENT_TOO_LARGE(14, false, "event does not fit the pipeline slot (pipeline.maxEventBytes / pipeline.maxFields); shrink it or raise the limits"),
+    /** The event has more fields than {@code pipeline.maxFields}. */
+    EVENT_TOO_LARGE(14, false, "event has more fields than the server's pipeline.maxFields; send fewer fields or raise the limit"),
     /** The server is stopping; the connection closes. Events not acknowledged must be resent. */
     SERVER_SHUTTING_DOWN(15, true, "server is shutting down; reconnect and resend what was not acknowledged"),
     /** The server failed internally; the connection closes. Events not acknowledged must be resent. */
     INTERNAL_ERROR(16, true, "internal server error; see the server log, then reconnect and resend what was not acknowledged"),
+    /** The server has {@code gateway.maxConnections} connections open; closes. Retry later. */
+    CONNECTION_LIMIT(17, true, "the server's connection limit is reached; retry with backoff, or raise gateway.maxConnections"),
     /** A configuration key or value is invalid (rill command exit status). */
     CONFIG_INVALID(20, true, "configuration is invalid; fix the named key"),
     /** A journal cannot be opened or read (rill command exit status). */

@@ -30,6 +30,15 @@ public interface JournalReader extends AutoCloseable
     boolean moveTo(long index);
 
     /**
+     * Positions the reader so the next record read is the first whose index is {@code index} or
+     * higher: the way to resume after the record {@code index - 1}, also across roll cycles (whose
+     * indexes are not contiguous).
+     *
+     * @return false when {@code index} is below the first record, or above the last record + 1.
+     */
+    boolean moveToAtOrAfter(long index);
+
+    /**
      * Reads up to {@code limit} records, handing each to the handler.
      *
      * @return number of records read; 0 when the reader is at the end.

@@ -21,7 +21,6 @@ final class EventValidator
     private static final int VAR_LENGTH_HEADER = 2;
 
     private final TopicRegistry topics;
-    private final int maxEventBytes;
     private final double[] fields;
     private int fieldCount;
     private int topicId;
@@ -30,10 +29,13 @@ final class EventValidator
     private long eventTimeNanos;
     private String detail;
 
-    EventValidator(final TopicRegistry topics, final int maxEventBytes, final int maxFields)
+    /**
+     * @param maxFields most fields an event may carry (the slot's capacity). Event length is bounded
+     *                  before this, by the frame limit the gateway announces in Welcome.
+     */
+    EventValidator(final TopicRegistry topics, final int maxFields)
     {
         this.topics = topics;
-        this.maxEventBytes = maxEventBytes;
         this.fields = new double[maxFields];
     }
 
@@ -72,10 +74,9 @@ final class EventValidator
         {
             return malformed("topic length " + topicLength + " runs past the frame");
         }
-        if (length > maxEventBytes || count > fields.length)
+        if (count > fields.length)
         {
-            detail = "event of " + length + " bytes and " + count + " fields exceeds the limits of " + maxEventBytes +
-                " bytes and " + fields.length + " fields";
+            detail = "event has " + count + " fields; this server accepts at most " + fields.length + " (pipeline.maxFields)";
             return ErrorCode.EVENT_TOO_LARGE;
         }
         topicId = topics.find(buffer, topicOffset + VAR_LENGTH_HEADER, topicLength);

@@ -107,12 +107,13 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
                     final ServerConnection connection = register();
                     if (connection == null)
                     {
-                        ch.writeAndFlush(new FrameWriter().error(ch.alloc(), ErrorCode.INTERNAL_ERROR,
+                        countRefused(ErrorCode.CONNECTION_LIMIT);
+                        ch.writeAndFlush(new FrameWriter().error(ch.alloc(), ErrorCode.CONNECTION_LIMIT,
                             "connection limit of " + config.maxConnections() + " reached; retry later"))
                             .addListener(f -> ch.close());
                         return;
                     }
-                    ch.pipeline().addLast("frames", new FrameDecoder(connection, config.maxFrameLength()));
+                    ch.pipeline().addLast("frames", new FrameDecoder(connection, maxFrameLength()));
                     ch.pipeline().addLast("connection", connection);
                 }
             });
@@ -237,6 +238,15 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     GatewayConfig config()
     {
         return config;
+    }
+
+    /**
+     * @return the largest message accepted, as announced in Welcome: the configured frame limit,
+     *         or the pipeline slot's size when that is smaller (an Event must fit its slot).
+     */
+    int maxFrameLength()
+    {
+        return Math.min(config.maxFrameLength(), pipeline.config().maxEventBytes());
     }
 
     TopicRegistry topics()

@@ -57,6 +57,11 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
     }
 
+    public GatewayConfig withMaxConnections(final int maxConnections)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+    }
+
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
         return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);

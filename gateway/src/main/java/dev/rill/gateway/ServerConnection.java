@@ -64,7 +64,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.gateway = gateway;
         this.id = id;
         this.pipeline = gateway.pipeline();
-        this.validator = new EventValidator(gateway.topics(), pipeline.config().maxEventBytes(), pipeline.config().maxFields());
+        this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
     }
 
     int id()
@@ -183,7 +183,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     public void onOversizedFrame(final ChannelHandlerContext ctx, final long seq, final int length)
     {
         nack(ctx, seq, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes exceeds the maximum of " +
-            gateway.config().maxFrameLength());
+            gateway.maxFrameLength() + " (Welcome.maxFrameLength)");
     }
 
     @Override
@@ -256,7 +256,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 4 > length || header.blockLength() < HelloDecoder.BLOCK_LENGTH)
         {
-            fail(ctx, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated");
+            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated; send a complete Hello");
             return;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
@@ -265,7 +265,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         helloReceived = true;
         // Issue "Nothing acknowledged is ever lost" makes lastSeq the producer's last journaled seq;
         // until then each connection starts afresh.
-        ctx.write(writer.welcome(ctx.alloc(), producerId, epoch, -1, gateway.config().maxFrameLength(),
+        ctx.write(writer.welcome(ctx.alloc(), producerId, epoch, -1, gateway.maxFrameLength(),
             gateway.config().serverName()), ctx.voidPromise());
     }
 
@@ -282,7 +282,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return;
         }
         subscribe.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        final StartPosition start = subscribe.start();
+        final short startRaw = subscribe.startRaw();
+        if (startRaw < 0 || startRaw > StartPosition.INDEX.value())
+        {
+            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown start position " + startRaw +
+                "; use 0 (EARLIEST), 1 (LATEST) or 2 (INDEX)");
+            return;
+        }
+        final StartPosition start = StartPosition.get(startRaw);
         final long index = subscribe.index();
         final int topicLength = subscribe.topicLength();
         if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 + topicLength > length)
@@ -307,31 +314,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
                 break;
             case LATEST:
                 s.reader().toEnd();
-                startIndex = s.reader().nextIndex();
+                startIndex = Journal.NO_INDEX;
                 break;
             case INDEX:
-                if (!s.reader().moveTo(index))
+            default:
+                if (!s.reader().moveToAtOrAfter(index))
                 {
-                    final long last = out.lastIndex();
-                    if (last != Journal.NO_INDEX && index == last + 1)
-                    {
-                        s.reader().toEnd();
-                    }
-                    else
-                    {
-                        s.close();
-                        nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "index " + index + " is not in journal out (first " +
-                            out.firstIndex() + ", last " + last + ")");
-                        return;
-                    }
+                    s.close();
+                    nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "index " + index + " is outside journal out (first " +
+                        out.firstIndex() + ", last " + out.lastIndex() + "); use EARLIEST, LATEST, or an index in that range");
+                    return;
                 }
                 startIndex = index;
                 break;
-            default:
-                s.close();
-                nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown start position " + subscribe.startRaw() +
-                    "; use 0 (EARLIEST), 1 (LATEST) or 2 (INDEX)");
-                return;
         }
         subscription = s;
         ctx.write(writer.subscribed(ctx.alloc(), startIndex, topic), ctx.voidPromise());

@@ -174,6 +174,60 @@ class GatewayTest
     }
 
     @Test
+    void badSubscriptionsAndTruncatedHelloGetNacksAndTheConnectionStaysUsable() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            try (RawClient raw = helloed(bus))
+            {
+                final byte[] subscribe = subscribe(StartPosition.EARLIEST, 0, "");
+                subscribe[MessageHeaderDecoder.ENCODED_LENGTH] = 7; // no such start position
+                raw.sendFrame(subscribe);
+                assertCode(raw.readFrame(), ErrorCode.BAD_SUBSCRIPTION, -1);
+                raw.sendFrame(subscribe(StartPosition.INDEX, 123_456_789L, ""));
+                assertCode(raw.readFrame(), ErrorCode.BAD_SUBSCRIPTION, -1);
+                raw.sendFrame(subscribe(StartPosition.EARLIEST, 0, "no-such-topic"));
+                assertCode(raw.readFrame(), ErrorCode.BAD_SUBSCRIPTION, -1);
+                raw.sendFrame(subscribe(StartPosition.EARLIEST, 0, "payments"));
+                assertEquals(dev.rill.bus.codec.SubscribedDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()));
+            }
+            try (RawClient raw = new RawClient(bus.address))
+            {
+                raw.sendFrame(truncated(RawClient.hello(1), 12));
+                assertCode(raw.readFrame(), ErrorCode.MALFORMED_MESSAGE, -1);
+                raw.sendFrame(RawClient.hello(1));
+                assertEquals(WelcomeDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()), "a complete Hello still works");
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitGetConnectionLimitAndAClose() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir, PipelineConfig.defaults(), 0, GatewayConfig.defaults().withPort(0).withMaxConnections(2));
+            RawClient first = helloed(bus);
+            RawClient second = helloed(bus);
+            RawClient third = new RawClient(bus.address))
+        {
+            final byte[] error = third.readFrame();
+            assertEquals(ErrorDecoder.TEMPLATE_ID, RawClient.templateId(error));
+            assertEquals(ErrorCode.CONNECTION_LIMIT.code(), errorCode(error));
+            assertTrue(third.closedByServer());
+            first.sendFrame(RawClient.event(1, "payments", 1, 2));
+            assertEquals(dev.rill.bus.codec.AckDecoder.TEMPLATE_ID, RawClient.templateId(first.readFrame()), "others are served");
+        }
+    }
+
+    private static byte[] subscribe(final StartPosition start, final long index, final String topic)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final dev.rill.bus.codec.SubscribeEncoder encoder = new dev.rill.bus.codec.SubscribeEncoder()
+            .wrapAndApplyHeader(buffer, 0, new dev.rill.bus.codec.MessageHeaderEncoder());
+        encoder.start(start).index(index).topic(topic);
+        return RawClient.copy(buffer, MessageHeaderDecoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    @Test
     void fullRingPausesProducersAndNothingIsLost() throws Exception
     {
         final PipelineConfig tiny = PipelineConfig.defaults().withRingSize(8).withMaxBatch(4);

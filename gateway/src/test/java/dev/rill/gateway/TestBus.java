@@ -35,12 +35,18 @@ final class TestBus implements AutoCloseable
 
     TestBus(final Path dir, final PipelineConfig pipelineConfig, final long scoringDelayNanos) throws Exception
     {
+        this(dir, pipelineConfig, scoringDelayNanos, GatewayConfig.defaults().withPort(0));
+    }
+
+    TestBus(final Path dir, final PipelineConfig pipelineConfig, final long scoringDelayNanos, final GatewayConfig gatewayConfig)
+        throws Exception
+    {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
         final TopicRegistry topics = new TopicRegistry(List.of(PAYMENTS));
         final JournalConfig journalConfig = JournalConfig.of(dir);
         in = ChronicleJournal.open(journalConfig, "in");
         out = ChronicleJournal.open(journalConfig, "out");
-        gateway = new Gateway(GatewayConfig.defaults().withPort(0), topics, clock);
+        gateway = new Gateway(gatewayConfig, topics, clock);
         final Stage scoring = new Stage()
         {
             @Override

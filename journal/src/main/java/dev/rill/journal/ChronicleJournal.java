@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -46,6 +48,12 @@ public final class ChronicleJournal implements Journal
      */
     public static ChronicleJournal open(final JournalConfig config, final String name)
     {
+        return open(config, name, null);
+    }
+
+    /** As {@link #open(JournalConfig, String)}, with a clock for the roll cycle (tests roll without waiting). */
+    static ChronicleJournal open(final JournalConfig config, final String name, final TimeProvider time)
+    {
         final Path dir = config.directoryOf(name);
         try
         {
@@ -61,9 +69,13 @@ public final class ChronicleJournal implements Journal
         }
         try
         {
-            final ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.valueOf(config.rollCycle()))
-                .build();
+            final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.valueOf(config.rollCycle()));
+            if (time != null)
+            {
+                builder.timeProvider(time);
+            }
+            final ChronicleQueue queue = builder.build();
             return new ChronicleJournal(name, dir, queue);
         }
         catch (final JournalException e)
@@ -180,7 +192,7 @@ public final class ChronicleJournal implements Journal
     }
 
     /** A Chronicle tailer copying each record into a reusable direct buffer. */
-    private static final class Reader implements JournalReader
+    private final class Reader implements JournalReader
     {
         private final ExcerptTailer tailer;
         private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
@@ -208,6 +220,37 @@ public final class ChronicleJournal implements Journal
         public boolean moveTo(final long index)
         {
             return tailer.moveToIndex(index);
+        }
+
+        @Override
+        public boolean moveToAtOrAfter(final long index)
+        {
+            if (tailer.moveToIndex(index))
+            {
+                return true;
+            }
+            final long first = firstIndex();
+            final long last = lastIndex();
+            if (first == NO_INDEX || index < first || index > last + 1)
+            {
+                return false;
+            }
+            if (index == last + 1)
+            {
+                tailer.toEnd();
+                return true;
+            }
+            // Past the end of its cycle: resume at the first record of the next cycle that has one.
+            final RollCycle rollCycle = queue.rollCycle();
+            final int lastCycle = rollCycle.toCycle(last);
+            for (int cycle = rollCycle.toCycle(index) + 1; cycle <= lastCycle; cycle++)
+            {
+                if (tailer.moveToCycle(cycle))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

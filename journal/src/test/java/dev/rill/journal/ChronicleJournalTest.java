@@ -8,6 +8,9 @@ import java.util.List;
 
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
+import java.util.concurrent.TimeUnit;
+
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +79,31 @@ class ChronicleJournalTest
             assertEquals(third, seen.get(0));
             final JournalReader other = journal.newReader();
             assertFalse(other.moveTo(third + 1000));
+        }
+    }
+
+    @Test
+    void resumingAfterTheLastRecordOfACycleContinuesInTheNextCycle()
+    {
+        final SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000)).autoIncrement(0, TimeUnit.NANOSECONDS);
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir, "FAST_HOURLY"), "out", time))
+        {
+            final long lastOfFirstCycle = append(journal, "a");
+            time.advanceMillis(TimeUnit.HOURS.toMillis(2));
+            final long firstOfLaterCycle = append(journal, "b");
+            assertTrue(firstOfLaterCycle > lastOfFirstCycle + 1, "indexes jump across cycles");
+
+            final JournalReader reader = journal.newReader();
+            assertFalse(reader.moveTo(lastOfFirstCycle + 1), "no record has that exact index");
+            assertTrue(reader.moveToAtOrAfter(lastOfFirstCycle + 1));
+            assertEquals(List.of("b"), readAll(reader, null));
+
+            final JournalReader atEnd = journal.newReader();
+            assertTrue(atEnd.moveToAtOrAfter(firstOfLaterCycle + 1), "last + 1 is the live end");
+            append(journal, "c");
+            assertEquals(List.of("c"), readAll(atEnd, null));
+            assertFalse(journal.newReader().moveToAtOrAfter(firstOfLaterCycle + 100));
+            assertFalse(journal.newReader().moveToAtOrAfter(lastOfFirstCycle - 1));
         }
     }
 
