@@ -94,7 +94,7 @@ rill_run() { # label-prefix data-parent loads...
   SERVER_PID=$!
   await_line "$OUT/$prefix-server.log" "serving on"
   for mode in "$@"; do load "$prefix-$mode" "$RILL_PORT" "$mode"; done
-  du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' >> "$OUT/$prefix-server.log"
+  du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' > "$OUT/$prefix-journal-size.txt"
   stop_server
 }
 rill_run rill "$RILL_DATA_PARENT" saturate rate

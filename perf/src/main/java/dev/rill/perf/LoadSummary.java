@@ -102,7 +102,11 @@ public final class LoadSummary
         for (int r = 1; r < rows.size(); r++)
         {
             final String[] row = rows.get(r);
-            final String benchmark = row[0].substring(row[0].lastIndexOf('.', row[0].lastIndexOf('.') - 1) + 1);
+            final String benchmark = row[0].replace("dev.rill.perf.jmh.", "");
+            if (benchmark.contains(":") && !benchmark.endsWith("gc.alloc.rate.norm"))
+            {
+                continue; // of the GC profiler's rows, allocation per operation is the one that matters
+            }
             final StringBuilder params = new StringBuilder();
             for (int c = 7; c < row.length && c < header.length; c++)
             {
