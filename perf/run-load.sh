@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Rill load and baseline run: one command, about 4 minutes, results in perf/results/<UTC timestamp>/.
+#
+#   mvn -B -q -DskipTests package      # from the repository root, once
+#   perf/run-load.sh                   # from anywhere; runs from the repository root
+#
+# What it does, in order, every load bounded in time, every server bound to 127.0.0.1 and
+# stopped on exit (trap):
+#   1. NettyEchoServer (raw Netty framed ingest, same framing, no journal, no scoring)
+#      + LoadGenerator: saturate, then an open-loop 100k events/s.
+#   2. rill serve (journal + scoring + publish) in a fresh data dir under $RILL_DATA_PARENT (default
+#      /tmp, a disk) + the same two loads.
+#   3. rill serve again with its data dir on tmpfs (/dev/shm): the same 100k/s load, to show what
+#      disk writeback of the memory-mapped journal costs in the tail (skip: RILL_SKIP_TMPFS=1).
+#   4. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
+#   5. summary.md: the table of goals against baselines.
+# Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
+# ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), JAVA (java).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+JAVA="${JAVA:-java}"
+RATE="${RATE:-100000}"
+SAT_SECONDS="${SAT_SECONDS:-7}"
+RATE_SECONDS="${RATE_SECONDS:-10}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+ECHO_PORT="${ECHO_PORT:-7399}"
+RILL_PORT="${RILL_PORT:-7398}"
+RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
+BENCH="$ROOT/perf/target/benchmarks.jar"
+RILL="$ROOT/ops/target/rill.jar"
+for jar in "$BENCH" "$RILL"; do
+  [[ -f "$jar" ]] || { echo "run-load: $jar is missing; run 'mvn -B -q -DskipTests package' from $ROOT first" >&2; exit 2; }
+done
+
+# The root pom's rill.jvm.flags (Agrona, Chronicle); a fixed, pre-touched heap for every JVM.
+FLAGS=(--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+  -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
+HEAP=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
+
+OUT="$ROOT/perf/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+SERVER_PID=""
+DATA_DIR=""
+
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+  if [[ -n "$DATA_DIR" ]]; then rm -rf "$DATA_DIR"; DATA_DIR=""; fi
+}
+trap stop_server EXIT INT TERM
+
+await_line() { # file pattern: wait up to 30 s for the server's ready line
+  for _ in $(seq 1 300); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "run-load: server exited; see $1" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "run-load: server not ready after 30 s; see $1" >&2; exit 1
+}
+
+load() { # label port mode [extra args]: one bounded load run
+  local label="$1" port="$2" mode="$3"; shift 3
+  local seconds="$RATE_SECONDS"; [[ "$mode" == saturate ]] && seconds="$SAT_SECONDS"
+  echo "run-load: $label"
+  timeout $((WARMUP_SECONDS + seconds + 60)) "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
+    --host 127.0.0.1 --port "$port" --mode "$mode" --rate "$RATE" --warmup-seconds "$WARMUP_SECONDS" --seconds "$seconds" \
+    --label "$label" --out "$OUT/$label.txt" "$@" > /dev/null
+  sed -n 1,3p "$OUT/$label.txt"
+}
+
+# 1. Raw Netty framed ingest.
+"$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.NettyEchoServer --host 127.0.0.1 --port "$ECHO_PORT" \
+  > "$OUT/echo-server.log" 2>&1 &
+SERVER_PID=$!
+await_line "$OUT/echo-server.log" "listening on"
+load echo-saturate "$ECHO_PORT" saturate
+load echo-rate "$ECHO_PORT" rate
+stop_server
+
+# 2. rill serve: gateway, journal "in", scoring, journal "out", acks.
+rill_run() { # label-prefix data-parent loads...
+  local prefix="$1" parent="$2"; shift 2
+  DATA_DIR="$(mktemp -d "$parent/rill-load-XXXXXX")"
+  "$JAVA" "${HEAP[@]}" -jar "$RILL" serve --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 \
+    > "$OUT/$prefix-server.log" 2>&1 &
+  SERVER_PID=$!
+  await_line "$OUT/$prefix-server.log" "serving on"
+  for mode in "$@"; do load "$prefix-$mode" "$RILL_PORT" "$mode"; done
+  du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' > "$OUT/$prefix-journal-size.txt"
+  stop_server
+}
+rill_run rill "$RILL_DATA_PARENT" saturate rate
+if [[ "${RILL_SKIP_TMPFS:-0}" != 1 && -d /dev/shm ]]; then
+  rill_run rill-tmpfs /dev/shm rate
+fi
+
+# 4. Raw part costs on this box, short runs.
+jmh() { # name regex [jmh args]
+  local name="$1" regex="$2"; shift 2
+  echo "run-load: JMH $name"
+  timeout 300 "$JAVA" -jar "$BENCH" "$regex" -wi 2 -i 3 -f 1 -w 1s -r 1s -rf csv -rff "$OUT/jmh-$name.csv" "$@" \
+    > "$OUT/jmh-$name.txt" 2>&1
+  grep -A20 '^Benchmark' "$OUT/jmh-$name.txt" || true
+}
+jmh chronicle-append 'ChronicleAppendBenchmark'
+jmh onnx-run 'OnnxRunBenchmark'
+jmh pipeline 'PipelineBenchmark' -prof gc
+
+# 5. Summary table.
+"$JAVA" -cp "$BENCH" dev.rill.perf.LoadSummary "$OUT"
+echo "run-load: results in $OUT"

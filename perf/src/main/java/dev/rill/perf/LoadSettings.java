@@ -1,0 +1,50 @@
+package dev.rill.perf;
+
+/**
+ * What one load run does.
+ *
+ * @param host           server address.
+ * @param port           server port.
+ * @param mode           {@link Mode#RATE} (open loop at {@code rate}) or {@link Mode#SATURATE} (window always full).
+ * @param rate           events/s offered in rate mode; ignored in saturate mode.
+ * @param warmupSeconds  seconds sent before measuring (same load, not recorded).
+ * @param seconds        seconds measured after the warm-up.
+ * @param window         most events sent and not yet acknowledged (the client's in-flight window).
+ * @param label          name of the run in reports.
+ * @param producerId     producer id in Hello.
+ * @param parkOnly       pace by parking only, never yielding (sends in small bursts; less CPU).
+ */
+public record LoadSettings(
+    String host, int port, Mode mode, int rate, double warmupSeconds, double seconds, int window, String label, long producerId,
+    boolean parkOnly)
+{
+    /** How events are offered. */
+    public enum Mode
+    {
+        /** Open loop: event i is due at start + i / rate, whatever the acks do. */
+        RATE,
+        /** Closed loop: send whenever the window has room; measures acknowledged events/s. */
+        SATURATE
+    }
+
+    public LoadSettings
+    {
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("--port must be 1 to 65535, found " + port);
+        }
+        if (mode == Mode.RATE && (rate < 1 || rate > 10_000_000))
+        {
+            throw new IllegalArgumentException("--rate must be 1 to 10000000 events/s, found " + rate);
+        }
+        if (!(seconds > 0) || seconds > 3600 || !(warmupSeconds >= 0) || warmupSeconds > 3600)
+        {
+            throw new IllegalArgumentException("--seconds must be above 0 and --warmup-seconds 0 or more (each at most 3600)");
+        }
+        if (window < 1 || window > 1 << 20)
+        {
+            throw new IllegalArgumentException("--window must be 1 to 1048576, found " + window);
+        }
+        label = label == null ? mode.name().toLowerCase() : label;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.rill.perf.jmh;
+
+/**
+ * The JVM flags every forked benchmark JVM needs: the root pom's {@code rill.jvm.flags} (Agrona's
+ * Unsafe export, Chronicle Queue's opens, Chronicle analytics off). Annotation values must be
+ * compile-time constants, so the list is repeated here, once, and every benchmark's
+ * {@code @Fork(jvmArgsAppend = RillJvmFlags.FLAGS...)} refers to it. Keep it in step with the
+ * root pom.
+ */
+public final class RillJvmFlags
+{
+    public static final String ADD_EXPORTS_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    public static final String ADD_OPENS_NIO_CH = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+    public static final String ADD_OPENS_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+    public static final String ADD_EXPORTS_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
+    public static final String ADD_OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+    public static final String ADD_OPENS_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    public static final String NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
+    public static final String NO_ANNOUNCER = "-Dchronicle.announcer.disable=true";
+
+    private RillJvmFlags()
+    {
+    }
+}
