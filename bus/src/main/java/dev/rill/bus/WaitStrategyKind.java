@@ -2,6 +2,7 @@ package dev.rill.bus;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -18,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 public enum WaitStrategyKind
 {
-    /** Lock and condition: no CPU when idle, a few microseconds to wake. The default. */
+    /** Lock and condition: no CPU when idle, a few microseconds to wake; every publish signals. */
     BLOCKING,
+    /** As BLOCKING, but a publish signals only when a consumer is actually waiting. */
+    LITE_BLOCKING,
     /** Spins, then yields, then parks for 100 µs: low CPU, coarse wake-up. */
     SLEEPING,
     /** Spins for 10 µs, yields for 100 µs, then blocks: fast when busy, idle when quiet. */
@@ -34,6 +37,8 @@ public enum WaitStrategyKind
     {
         switch (this)
         {
+            case LITE_BLOCKING:
+                return new LiteBlockingWaitStrategy();
             case SLEEPING:
                 return new SleepingWaitStrategy();
             case PHASED_BACKOFF:

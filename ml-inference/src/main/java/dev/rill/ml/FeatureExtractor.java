@@ -23,6 +23,7 @@ public final class FeatureExtractor
     private final int[] fieldIndex;
     private final FeatureTransform[] transforms;
     private final double[][] params;
+    private final double[][] integerInputTable;
 
     /**
      * @param descriptor the model whose inputs to produce.
@@ -40,6 +41,7 @@ public final class FeatureExtractor
         fieldIndex = new int[featureCount];
         transforms = new FeatureTransform[featureCount];
         params = new double[featureCount][];
+        integerInputTable = new double[featureCount][];
         for (int i = 0; i < featureCount; i++)
         {
             final FeatureSpec spec = features.get(i);
@@ -53,6 +55,7 @@ public final class FeatureExtractor
             fieldIndex[i] = index;
             transforms[i] = spec.transform();
             params[i] = spec.paramArray();
+            integerInputTable[i] = tableFor(transforms[i], params[i]);
         }
     }
 
@@ -82,8 +85,34 @@ public final class FeatureExtractor
         final int base = row * featureCount;
         for (int i = 0; i < featureCount; i++)
         {
-            rows.put(base + i, (float)transforms[i].apply(fields[fieldIndex[i]], params[i]));
+            final double x = fields[fieldIndex[i]];
+            final double[] table = integerInputTable[i];
+            final int k = (int)x;
+            final double feature = table != null && k == x && k >= 0 && k < table.length ?
+                table[k] : transforms[i].apply(x, params[i]);
+            rows.put(base + i, (float)feature);
         }
+    }
+
+    /**
+     * Cyclic transforms of whole numbers (hour of day, day of week) are looked up: the same values
+     * {@link FeatureTransform#apply} computes, without a sin or cos per event.
+     *
+     * @return the transform of 0 .. period-1, or null when the transform has no such table.
+     */
+    private static double[] tableFor(final FeatureTransform transform, final double[] params)
+    {
+        if ((transform != FeatureTransform.CYCLIC_SIN && transform != FeatureTransform.CYCLIC_COS) ||
+            params[0] != Math.rint(params[0]) || params[0] > 4096)
+        {
+            return null;
+        }
+        final double[] table = new double[(int)params[0]];
+        for (int k = 0; k < table.length; k++)
+        {
+            table[k] = transform.apply(k, params);
+        }
+        return table;
     }
 
     /**

@@ -46,7 +46,9 @@ public enum FeatureTransform
             case IDENTITY:
                 return x;
             case LOG1P:
-                return x > 0.0 ? Math.log1p(x) : (Double.isNaN(x) ? x : 0.0);
+                // Math.log is an intrinsic, log1p is not (~4x slower); they agree to ~1e-13 once x
+                // is not tiny, far below the float precision the model reads.
+                return x > 0.0 ? (x >= 1e-3 ? Math.log(1.0 + x) : Math.log1p(x)) : (Double.isNaN(x) ? x : 0.0);
             case IN_SET:
                 for (final double p : params)
                 {

@@ -54,6 +54,21 @@ class FeatureExtractorTest
     }
 
     @Test
+    void cyclicFeaturesOfWholeHoursComeFromTheTableWithExactlyTheComputedValues()
+    {
+        final ModelDescriptor descriptor = descriptorWith(List.of(
+            FeatureSpec.of("sin", FraudFeatures.HOUR_OF_DAY, FeatureTransform.CYCLIC_SIN, 24),
+            FeatureSpec.of("cos", FraudFeatures.HOUR_OF_DAY, FeatureTransform.CYCLIC_COS, 24)));
+        final FeatureExtractor extractor = new FeatureExtractor(descriptor, FraudFeatures.payments());
+        for (final double hour : new double[] {0, 1, 7, 13.5, 23, 24, 30, -1})
+        {
+            final float[] row = extractor.extractToArray(new double[] {1, 5411, hour, 1, 1, 1});
+            assertEquals((float)FeatureTransform.CYCLIC_SIN.apply(hour, new double[] {24}), row[0], "sin of " + hour);
+            assertEquals((float)FeatureTransform.CYCLIC_COS.apply(hour, new double[] {24}), row[1], "cos of " + hour);
+        }
+    }
+
+    @Test
     void log1pTreatsNegativeAsZeroButPassesNaNThrough()
     {
         assertEquals(0.0, FeatureTransform.LOG1P.apply(-5.0, new double[0]));

@@ -3,12 +3,13 @@ package dev.rill.bus.metrics;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * Latency recorders for the pipeline, in nanoseconds, following HdrHistogram's interval pattern:
- * the publish stage records without locks; one reader at a time calls an {@code interval...}
- * method, which swaps the recorder and returns what was recorded since the previous call.
+ * the publish stage, the one writer, records without locks or atomic read-modify-writes
+ * ({@link SingleWriterRecorder}); one reader at a time calls an {@code interval...} method, which
+ * swaps the recorder and returns what was recorded since the previous call.
  *
  * <ul>
  *   <li>{@code ingestToJournal}: gateway ingest stamp to the end of the "in" append;</li>
@@ -21,10 +22,10 @@ public final class PipelineLatencies
 {
     private static final long HIGHEST_TRACKABLE = TimeUnit.MINUTES.toNanos(10);
 
-    private final Recorder ingestToJournal = new Recorder(HIGHEST_TRACKABLE, 3);
-    private final Recorder ingestToScored = new Recorder(HIGHEST_TRACKABLE, 3);
-    private final Recorder ingestToPublish = new Recorder(HIGHEST_TRACKABLE, 3);
-    private final Recorder freshness = new Recorder(HIGHEST_TRACKABLE, 3);
+    private final SingleWriterRecorder ingestToJournal = new SingleWriterRecorder(HIGHEST_TRACKABLE, 3);
+    private final SingleWriterRecorder ingestToScored = new SingleWriterRecorder(HIGHEST_TRACKABLE, 3);
+    private final SingleWriterRecorder ingestToPublish = new SingleWriterRecorder(HIGHEST_TRACKABLE, 3);
+    private final SingleWriterRecorder freshness = new SingleWriterRecorder(HIGHEST_TRACKABLE, 3);
 
     /** Records one published event. Called by the publish stage's thread. */
     public void record(
@@ -57,7 +58,7 @@ public final class PipelineLatencies
         return freshness.getIntervalHistogram(recycle);
     }
 
-    private static void recordClamped(final Recorder recorder, final long value)
+    private static void recordClamped(final SingleWriterRecorder recorder, final long value)
     {
         // Clocks can step backwards (NTP) and producers' clocks differ: clamp rather than throw.
         recorder.recordValue(Math.max(0, Math.min(value, HIGHEST_TRACKABLE)));

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.codec.ErrorDecoder;
@@ -23,9 +24,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -56,6 +57,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     private final ErrorDecoder error = new ErrorDecoder();
     private final CompletableFuture<Long> welcomed = new CompletableFuture<>();
     private final FrameWriter writer = new FrameWriter();
+    private final ManyToOneConcurrentArrayQueue<ByteBuf> outbound;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainOutbound;
     private Channel channel;
 
     private ClientConnection(final ClientConfig config, final Messages messages)
@@ -63,6 +67,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         this.config = config;
         this.messages = messages;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rill-client", true), NioIoHandler.newFactory());
+        this.outbound = new ManyToOneConcurrentArrayQueue<>(Math.max(1024, config.maxInFlight() + 64));
     }
 
     /**
@@ -86,7 +91,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new FrameDecoder(c, MAX_FRAME), c);
+                        ch.pipeline().addLast(new FrameDecoder(c, MAX_FRAME), c);
                     }
                 })
                 .connect(config.host(), config.port())
@@ -140,13 +145,38 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     }
 
     /**
-     * Queues a frame from any thread. Frames queued close together share one flush: the
-     * {@link FlushConsolidationHandler} turns each flush from outside the loop into at most one
-     * pending flush task.
+     * Queues a frame from any thread. The frame goes into a lock-free queue that the I/O thread
+     * drains, writing everything queued and flushing once: no task and no promise per frame, and
+     * frames queued close together share one system call.
      */
     void write(final ByteBuf frame)
     {
-        channel.writeAndFlush(frame, channel.voidPromise());
+        if (!outbound.offer(frame))
+        {
+            channel.writeAndFlush(frame, channel.voidPromise()); // queue full: rare, correct, slower
+            return;
+        }
+        if (!drainScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    private void drainOutbound()
+    {
+        // Reset first: a frame offered after this point schedules another drain, so none is stranded.
+        drainScheduled.set(false);
+        ByteBuf frame;
+        boolean wrote = false;
+        while ((frame = outbound.poll()) != null)
+        {
+            channel.write(frame, channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote)
+        {
+            channel.flush();
+        }
     }
 
     @Override
@@ -214,6 +244,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         if (channel != null)
         {
             channel.close().syncUninterruptibly();
+        }
+        ByteBuf unsent;
+        while ((unsent = outbound.poll()) != null)
+        {
+            unsent.release(); // never sent, so never acknowledged: the producer resends it
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
