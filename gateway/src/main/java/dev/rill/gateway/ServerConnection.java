@@ -53,6 +53,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private Channel channel;
     private Subscription subscription;
     private boolean helloReceived;
+    private boolean failed;
     private long producerId;
     private long lastSeq = -1;
     private long lastAckSent = -1;
@@ -135,6 +136,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int offset, final int length)
     {
+        if (failed)
+        {
+            return true; // after a fatal Error nothing more is processed: the connection is closing
+        }
         if (gateway.closing())
         {
             return false; // leave it unread: the producer resends what was not acknowledged
@@ -353,6 +358,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
 
     private void fail(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
     {
+        failed = true;
         gateway.countRefused(code);
         ctx.writeAndFlush(writer.error(ctx.alloc(), code, message)).addListener(ChannelFutureListener.CLOSE);
         ctx.channel().config().setAutoRead(false);
