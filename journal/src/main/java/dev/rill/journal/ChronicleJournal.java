@@ -25,20 +25,34 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The appender is created lazily by the first {@link #append} call and belongs to that thread.
  * Appending copies the record straight from the caller's buffer into the mapped file; reading copies
  * it into the reader's own direct buffer. Neither allocates in steady state.
+ *
+ * <p>With {@link JournalConfig#pretouch()} the first append also starts a {@link JournalPretoucher}
+ * (one daemon thread, parked between runs) that faults in the pages ahead of the appender;
+ * {@link #close()} stops it before the queue is closed.
  */
 public final class ChronicleJournal implements Journal
 {
     private final String name;
     private final Path directory;
     private final ChronicleQueue queue;
+    private final boolean pretouch;
+    private final long pretouchIntervalNanos;
     private ExcerptAppender appender;
+    private JournalPretoucher pretoucher;
     private byte[] heapCopy = new byte[0];
 
-    private ChronicleJournal(final String name, final Path directory, final ChronicleQueue queue)
+    private ChronicleJournal(
+        final String name,
+        final Path directory,
+        final ChronicleQueue queue,
+        final boolean pretouch,
+        final long pretouchIntervalNanos)
     {
         this.name = name;
         this.directory = directory;
         this.queue = queue;
+        this.pretouch = pretouch;
+        this.pretouchIntervalNanos = pretouchIntervalNanos;
     }
 
     /**
@@ -53,6 +67,13 @@ public final class ChronicleJournal implements Journal
 
     /** As {@link #open(JournalConfig, String)}, with a clock for the roll cycle (tests roll without waiting). */
     static ChronicleJournal open(final JournalConfig config, final String name, final TimeProvider time)
+    {
+        return open(config, name, time, JournalPretoucher.DEFAULT_INTERVAL_NANOS);
+    }
+
+    /** As {@link #open(JournalConfig, String, TimeProvider)}, with the pretoucher's interval (tests run it hard). */
+    static ChronicleJournal open(
+        final JournalConfig config, final String name, final TimeProvider time, final long pretouchIntervalNanos)
     {
         final Path dir = config.directoryOf(name);
         try
@@ -76,7 +97,7 @@ public final class ChronicleJournal implements Journal
                 builder.timeProvider(time);
             }
             final ChronicleQueue queue = builder.build();
-            return new ChronicleJournal(name, dir, queue);
+            return new ChronicleJournal(name, dir, queue, config.pretouch(), pretouchIntervalNanos);
         }
         catch (final JournalException e)
         {
@@ -107,7 +128,7 @@ public final class ChronicleJournal implements Journal
                 .rollCycle(RollCycles.valueOf(config.rollCycle()))
                 .readOnly(true)
                 .build();
-            return new ChronicleJournal(name, dir, queue);
+            return new ChronicleJournal(name, dir, queue, false, 0);
         }
         catch (final RuntimeException e)
         {
@@ -121,7 +142,7 @@ public final class ChronicleJournal implements Journal
         ExcerptAppender a = appender;
         if (a == null)
         {
-            a = appender = queue.createAppender();
+            a = createAppender();
         }
         try (DocumentContext dc = a.writingDocument())
         {
@@ -135,6 +156,11 @@ public final class ChronicleJournal implements Journal
             {
                 bytes.write(heapBytes(buffer, offset, length), 0, length);
             }
+        }
+        final JournalPretoucher p = pretoucher;
+        if (p != null)
+        {
+            p.onAppend(a.wire().bytes());
         }
         return a.lastIndexAppended();
     }
@@ -174,11 +200,32 @@ public final class ChronicleJournal implements Journal
     @Override
     public void close()
     {
+        if (pretoucher != null)
+        {
+            pretoucher.close(); // first: it touches the queue's mappings
+        }
         if (appender != null)
         {
             appender.close();
         }
         queue.close();
+    }
+
+    /** @return the running pretoucher, or null before the first append or without pretouch. */
+    JournalPretoucher pretoucher()
+    {
+        return pretoucher;
+    }
+
+    private ExcerptAppender createAppender()
+    {
+        final ExcerptAppender a = queue.createAppender();
+        appender = a;
+        if (pretouch)
+        {
+            pretoucher = new JournalPretoucher(name, JournalPretoucher.DEFAULT_AHEAD_BYTES, pretouchIntervalNanos);
+        }
+        return a;
     }
 
     private byte[] heapBytes(final DirectBuffer buffer, final int offset, final int length)
