@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -23,7 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * bytes (no Chronicle Wire marshalling: our SBE records are already encoded).
  *
  * <p>The appender is created lazily by the first {@link #append} call and belongs to that thread.
- * Appending copies the record straight from the caller's buffer into the mapped file; reading copies
+ * Appending copies the record straight from the caller's buffer into the mapped file
+ * ({@code ExcerptAppender.writeBytes} of a {@link PointerBytesStore} view of it); reading copies
  * it into the reader's own direct buffer. Neither allocates in steady state.
  *
  * <p>With {@link JournalConfig#pretouch()} the first append also starts a {@link JournalPretoucher}
@@ -38,6 +40,7 @@ public final class ChronicleJournal implements Journal
     private final boolean pretouch;
     private final long pretouchIntervalNanos;
     private ExcerptAppender appender;
+    private PointerBytesStore source;
     private JournalPretoucher pretoucher;
     private byte[] heapCopy = new byte[0];
 
@@ -144,17 +147,18 @@ public final class ChronicleJournal implements Journal
         {
             a = createAppender();
         }
-        try (DocumentContext dc = a.writingDocument())
+        if (buffer.byteArray() == null)
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            final long address = buffer.addressOffset();
-            if (buffer.byteArray() == null)
+            // Chronicle's raw-bytes path: no DocumentContext, ~35 ns less per append than
+            // writingDocument() + unsafeWrite (JMH, see perf/README.md).
+            source.set(buffer.addressOffset() + offset, length);
+            a.writeBytes(source);
+        }
+        else
+        {
+            try (DocumentContext dc = a.writingDocument())
             {
-                bytes.unsafeWrite(address + offset, length);
-            }
-            else
-            {
-                bytes.write(heapBytes(buffer, offset, length), 0, length);
+                dc.wire().bytes().write(heapBytes(buffer, offset, length), 0, length);
             }
         }
         final JournalPretoucher p = pretoucher;
@@ -207,6 +211,7 @@ public final class ChronicleJournal implements Journal
         if (appender != null)
         {
             appender.close();
+            source.releaseLast();
         }
         queue.close();
     }
@@ -220,6 +225,7 @@ public final class ChronicleJournal implements Journal
     private ExcerptAppender createAppender()
     {
         final ExcerptAppender a = queue.createAppender();
+        source = new PointerBytesStore(); // a view of the caller's direct buffer, re-pointed per append
         appender = a;
         if (pretouch)
         {
