@@ -122,6 +122,22 @@ class ChronicleJournalTest
     }
 
     @Test
+    void aRecordAtAnOffsetInAHeapOrDirectBufferIsStoredExactly()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalConfig.of(dir), "in"))
+        {
+            final byte[] text = "xxpayloadyy".getBytes(StandardCharsets.UTF_8);
+            final UnsafeBuffer heap = new UnsafeBuffer(text);
+            final UnsafeBuffer direct = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(64));
+            direct.putBytes(0, text);
+            journal.append(direct, 2, 7);
+            journal.append(heap, 2, 7);
+            journal.append(direct, 0, 2);
+            assertEquals(List.of("payload", "payload", "xx"), readAll(journal.newReader(), null));
+        }
+    }
+
+    @Test
     void openingForReadingADirectoryWithoutAJournalSaysWhichDirectory()
     {
         final JournalException e = assertThrows(JournalException.class,
