@@ -67,7 +67,7 @@ public record RillConfig(
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle()), model, topics);
+        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle(), journal.pretouch()), model, topics);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
@@ -239,7 +239,8 @@ public record RillConfig(
                 gateway == null ? d.gateway() : gateway.toConfig(d.gateway()),
                 pipeline == null ? d.pipeline() : pipeline.toConfig(d.pipeline()),
                 journal == null ? JournalConfig.of(data) : new JournalConfig(data,
-                    journal.rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : journal.rollCycle),
+                    journal.rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : journal.rollCycle,
+                    journal.pretouch == null ? JournalConfig.DEFAULT_PRETOUCH : journal.pretouch),
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
                 topicList);
         }
@@ -275,7 +276,7 @@ public record RillConfig(
         }
     }
 
-    record JournalSection(String rollCycle)
+    record JournalSection(String rollCycle, Boolean pretouch)
     {
     }
 

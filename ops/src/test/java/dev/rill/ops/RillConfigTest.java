@@ -24,6 +24,7 @@ class RillConfigTest
         assertEquals(PipelineConfig.defaults(), config.pipeline());
         assertEquals(WaitStrategyKind.BLOCKING, config.pipeline().waitStrategy(), "the default does not spin");
         assertEquals(BASE.resolve("data"), config.journal().dataDir());
+        assertTrue(config.journal().pretouch(), "journal pages are pre-faulted off the hot path by default");
         assertEquals("payments", config.topics().get(0).name());
     }
 
@@ -40,6 +41,7 @@ class RillConfigTest
               waitStrategy: PHASED_BACKOFF
             journal:
               rollCycle: FAST_HOURLY
+              pretouch: false
             model:
               directory: models/fraud/1
               fallbackScore: 0.05
@@ -50,6 +52,8 @@ class RillConfigTest
         assertEquals(WaitStrategyKind.PHASED_BACKOFF, config.pipeline().waitStrategy());
         assertEquals(Path.of("/var/lib/rill"), config.journal().dataDir());
         assertEquals("FAST_HOURLY", config.journal().rollCycle());
+        assertEquals(false, config.journal().pretouch());
+        assertEquals(false, config.withDataDir(Path.of("/x")).journal().pretouch(), "overriding dataDir keeps the rest");
         assertEquals(BASE.resolve("models/fraud/1"), config.model().directory());
         assertEquals(0.05, config.model().fallbackScore());
     }
