@@ -49,7 +49,7 @@ public record PipelineConfig(
         }
         if (waitStrategy == null)
         {
-            throw ConfigException.invalid("pipeline.waitStrategy", null, "one of BLOCKING, SLEEPING, PHASED_BACKOFF, YIELDING, BUSY_SPIN");
+            throw ConfigException.invalid("pipeline.waitStrategy", null, "one of PARKING, BLOCKING, LITE_BLOCKING, SLEEPING, PHASED_BACKOFF, YIELDING, BUSY_SPIN");
         }
         if (maxEventBytes < 64 || maxEventBytes > 1024 * 1024)
         {
@@ -61,11 +61,11 @@ public record PipelineConfig(
         }
     }
 
-    /** @return the defaults: 16384 slots, batches of 128, fused, blocking wait, 512-byte events, 32 fields. */
+    /** @return the defaults: 16384 slots, batches of 128, fused, parking wait, 512-byte events, 32 fields. */
     public static PipelineConfig defaults()
     {
         return new PipelineConfig(
-            DEFAULT_RING_SIZE, DEFAULT_MAX_BATCH, Threading.FUSED, WaitStrategyKind.BLOCKING,
+            DEFAULT_RING_SIZE, DEFAULT_MAX_BATCH, Threading.FUSED, WaitStrategyKind.PARKING,
             DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_FIELDS);
     }
 

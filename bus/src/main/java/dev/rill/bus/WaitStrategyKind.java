@@ -13,12 +13,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * How pipeline threads wait for events, chosen by configuration ({@code pipeline.waitStrategy}).
  *
- * <p>The default, {@link #BLOCKING}, parks idle threads: on a 2-core machine a spinning consumer
+ * <p>The default, {@link #PARKING}, parks idle threads: on a 2-core machine a spinning consumer
  * takes a whole core from the I/O thread and the load generator, which costs more than the
  * wake-up it saves (measured: see perf/README.md).
  */
 public enum WaitStrategyKind
 {
+    /**
+     * Spin a few microseconds, then park; a publish signals only a consumer that parked. The
+     * default: no CPU when idle, and the cheapest publish (see {@link ParkingWaitStrategy}).
+     */
+    PARKING,
     /** Lock and condition: no CPU when idle, a few microseconds to wake; every publish signals. */
     BLOCKING,
     /** As BLOCKING, but a publish signals only when a consumer is actually waiting. */
@@ -48,8 +53,10 @@ public enum WaitStrategyKind
             case BUSY_SPIN:
                 return new BusySpinWaitStrategy();
             case BLOCKING:
-            default:
                 return new BlockingWaitStrategy();
+            case PARKING:
+            default:
+                return new ParkingWaitStrategy();
         }
     }
 }

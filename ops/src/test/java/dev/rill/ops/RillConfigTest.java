@@ -22,7 +22,7 @@ class RillConfigTest
         assertEquals(7301, config.gateway().port());
         assertEquals("127.0.0.1", config.gateway().host());
         assertEquals(PipelineConfig.defaults(), config.pipeline());
-        assertEquals(WaitStrategyKind.BLOCKING, config.pipeline().waitStrategy(), "the default does not spin");
+        assertEquals(WaitStrategyKind.PARKING, config.pipeline().waitStrategy(), "the default parks: it does not spin");
         assertEquals(BASE.resolve("data"), config.journal().dataDir());
         assertTrue(config.journal().pretouch(), "journal pages are pre-faulted off the hot path by default");
         assertEquals("payments", config.topics().get(0).name());
@@ -89,7 +89,7 @@ class RillConfigTest
     {
         final ConfigException e = assertThrows(ConfigException.class,
             () -> RillConfig.parse("pipeline:\n  waitStrategy: SPIN_HARDER\n", "rill.yaml", BASE));
-        assertTrue(e.getMessage().contains("pipeline.waitStrategy") && e.getMessage().contains("BLOCKING"), e.getMessage());
+        assertTrue(e.getMessage().contains("pipeline.waitStrategy") && e.getMessage().contains("PARKING"), e.getMessage());
     }
 
     @Test

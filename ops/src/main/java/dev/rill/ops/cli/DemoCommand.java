@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer>
                 interval = sendToReceive.getIntervalHistogram(interval);
                 if (nextReport == start + TimeUnit.SECONDS.toNanos(1))
                 {
-                    server.latencies().intervalIngestToPublish(null); // the summary starts after warm-up
+                    server.latencies().interval(null); // the summary starts after warm-up
                 }
                 else
                 {
@@ -174,7 +174,7 @@ final class DemoCommand implements Callable<Integer>
 
     private void printSummary(final RillServer server, final long total)
     {
-        final Histogram server2 = server.latencies().intervalIngestToPublish(null);
+        final Histogram server2 = server.latencies().interval(null).ingestToPublish();
         afterWarmup.add(sendToReceive.getIntervalHistogram());
         final Histogram e2e = afterWarmup;
         System.out.printf("%nrill demo: sent %,d, acknowledged %,d, refused %,d, results received %,d, fallbacks %d%n",

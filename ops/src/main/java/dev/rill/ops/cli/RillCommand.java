@@ -39,6 +39,13 @@ public final class RillCommand
         // Chronicle reads these when its classes load: set them before anything touches it.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
+        // Chronicle checks on every call that one thread uses each appender and tailer (12 % of the
+        // pipeline thread's time at saturation). Rill gives each one a single owner by design, and
+        // the test suite runs with the check on to prove it.
+        if (System.getProperty("disable.single.threaded.check") == null)
+        {
+            System.setProperty("disable.single.threaded.check", "true");
+        }
         final CommandLine cmd = new CommandLine(new RillCommand());
         cmd.setExecutionExceptionHandler(RillCommand::handle);
         cmd.setParameterExceptionHandler((ex, a) ->

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
 import org.HdrHistogram.Histogram;
@@ -54,17 +55,18 @@ final class ServeCommand implements Callable<Integer>
             server.address().getHostString(), server.address().getPort(), cfg.journal().dataDir().toAbsolutePath(),
             server.scoring(), cfg.pipeline().threading(), cfg.pipeline().waitStrategy(), cfg.pipeline().ringSize());
         System.out.flush();
-        Histogram interval = null;
+        PipelineLatencies.Interval interval = null;
         long lastPublished = 0;
         while (!stopped.await(statsInterval <= 0 ? 3600 : statsInterval, TimeUnit.SECONDS))
         {
             if (statsInterval > 0)
             {
-                interval = server.latencies().intervalIngestToPublish(interval);
+                interval = server.latencies().interval(interval);
+                final Histogram h = interval.ingestToPublish();
                 final long published = server.publish().published();
                 System.out.printf("rill: %,d results (+%,d), ingest->publish p50 %s p99 %s max %s, fallbacks %d, ring depth %d%n",
-                    published, published - lastPublished, Format.micros(interval.getValueAtPercentile(50)),
-                    Format.micros(interval.getValueAtPercentile(99)), Format.micros(interval.getMaxValue()),
+                    published, published - lastPublished, Format.micros(h.getValueAtPercentile(50)),
+                    Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getMaxValue()),
                     server.scoring().fallbackCount(), server.pipeline().depth());
                 lastPublished = published;
             }
