@@ -15,7 +15,7 @@
 #   4. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
 #   5. summary.md: the table of goals against baselines.
 # Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
-# ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), JAVA (java).
+# ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +28,10 @@ WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
 ECHO_PORT="${ECHO_PORT:-7399}"
 RILL_PORT="${RILL_PORT:-7398}"
 RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
+# Open-loop pacing of the rate runs. At 100k/s every gap is 10 µs, so "yield when near" yields
+# all the time and takes a core from a 2-core server; "park" sends in short bursts instead.
+# Measured both (perf/README.md): park gave the lower p99 for the echo and for Rill.
+PACING="${PACING:-park}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
 RILL="$ROOT/ops/target/rill.jar"
 for jar in "$BENCH" "$RILL"; do
@@ -69,10 +73,11 @@ await_line() { # file pattern: wait up to 30 s for the server's ready line
 load() { # label port mode [extra args]: one bounded load run
   local label="$1" port="$2" mode="$3"; shift 3
   local seconds="$RATE_SECONDS"; [[ "$mode" == saturate ]] && seconds="$SAT_SECONDS"
+  local pacing=(); [[ "$mode" == rate ]] && pacing=(--pacing "$PACING")
   echo "run-load: $label"
   timeout $((WARMUP_SECONDS + seconds + 60)) "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
     --host 127.0.0.1 --port "$port" --mode "$mode" --rate "$RATE" --warmup-seconds "$WARMUP_SECONDS" --seconds "$seconds" \
-    --label "$label" --out "$OUT/$label.txt" "$@" > /dev/null
+    --label "$label" --out "$OUT/$label.txt" "${pacing[@]}" "$@" > /dev/null
   sed -n 1,3p "$OUT/$label.txt"
 }
 
