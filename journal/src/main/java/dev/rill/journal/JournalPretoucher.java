@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.posix.MAdviseFlag;
+import net.openhft.posix.PosixAPI;
 import net.openhft.chronicle.core.io.ClosedIllegalStateException;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -79,6 +81,8 @@ final class JournalPretoucher implements AutoCloseable
     private volatile Throwable failure;
 
     private volatile boolean running = true;
+    private boolean adviceFailed;
+    private final String journalName;
 
     /**
      * Starts the pretoucher thread.
@@ -96,6 +100,7 @@ final class JournalPretoucher implements AutoCloseable
         }
         this.aheadBytes = aheadBytes;
         this.intervalNanos = intervalNanos;
+        this.journalName = journalName;
         thread = new Thread(this::run, "rill-pretouch-" + journalName);
         thread.setDaemon(true);
         thread.start();
@@ -194,6 +199,7 @@ final class JournalPretoucher implements AutoCloseable
                 // are in the page cache but not in this mapping's page table.
                 touchedStore = current;
                 touchedUpTo = 0;
+                adviseRandomAccess(current);
             }
             final long mappedFrom = current.start();
             final long mappedTo = current.capacity(); // a file offset: chunk plus overlap, all backed by the file
@@ -217,6 +223,40 @@ final class JournalPretoucher implements AutoCloseable
         finally
         {
             current.release(owner);
+        }
+    }
+
+    /**
+     * Turns read-ahead off for the mapping. A first touch of a page of the sparse journal file
+     * goes through the kernel's read path; with read-ahead (8 MiB on this project's test
+     * machines) one fault zero-fills megabytes of large folios in ~20 ms that the kernel does
+     * not preempt, and on 2 cores the pipeline and I/O threads wait for it (seen with perf
+     * scheduler traces: every 18-24 ms stall of the pipeline matched one pretoucher fault).
+     * Random-access advice makes every fault one 4 KiB page: short, and preemptible between
+     * pages. Measured (100k events/s after a burst, ext4): ack p99 7-13 ms without, 1.3-1.7 ms with.
+     */
+    private void adviseRandomAccess(final MappedBytesStore current)
+    {
+        if (adviceFailed)
+        {
+            return;
+        }
+        try
+        {
+            final long base = current.addressForWrite(current.start());
+            final int rc = PosixAPI.posix().madvise(base, current.capacity() - current.start(), MAdviseFlag.MADV_RANDOM);
+            if (rc != 0)
+            {
+                adviceFailed = true;
+                System.err.println("rill journal " + journalName + ": madvise(MADV_RANDOM) failed (" +
+                    PosixAPI.posix().lastErrorStr() + "); pretouching goes on with the kernel's read-ahead");
+            }
+        }
+        catch (final RuntimeException | LinkageError e)
+        {
+            adviceFailed = true;
+            System.err.println("rill journal " + journalName + ": madvise unavailable (" + e +
+                "); pretouching goes on with the kernel's read-ahead");
         }
     }
 
