@@ -81,7 +81,7 @@ final class JournalPretoucher implements AutoCloseable
     private volatile Throwable failure;
 
     private volatile boolean running = true;
-    private boolean adviceFailed;
+    private volatile boolean adviceFailed;
     private final String journalName;
 
     /**
@@ -235,6 +235,12 @@ final class JournalPretoucher implements AutoCloseable
      * Random-access advice makes every fault one 4 KiB page: short, and preemptible between
      * pages. Measured (100k events/s after a burst, ext4): ack p99 7-13 ms without, 1.3-1.7 ms with.
      */
+    /** @return true when the kernel refused the random-access advice (pretouching still works). */
+    boolean adviceFailed()
+    {
+        return adviceFailed;
+    }
+
     private void adviseRandomAccess(final MappedBytesStore current)
     {
         if (adviceFailed)

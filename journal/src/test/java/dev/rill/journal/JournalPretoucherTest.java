@@ -49,6 +49,7 @@ class JournalPretoucherTest
             final long touched = pretoucher.pagesTouched();
             awaitTrue(() -> pretoucher.pagesTouched() > touched, "the pretoucher keeps running");
             assertNull(pretoucher.failure());
+            assertFalse(pretoucher.adviceFailed(), "random-access advice was accepted for the mapping");
 
             final AtomicLong read = new AtomicLong();
             final JournalReader reader = journal.newReader();
