@@ -149,14 +149,12 @@ final class DemoCommand implements Callable<Integer>
                 break;
             }
             final long wait = nextSend - now;
-            if (wait > 50_000)
-            {
-                LockSupport.parkNanos(wait - 50_000); // far from the next send: sleep, leave the cores to the bus
-                continue;
-            }
             if (wait > 0)
             {
-                Thread.yield(); // near it: stay runnable without burning a core
+                // Park, then send everything that came due while parked (open loop: the send times
+                // are fixed in advance). Yielding until each send time would keep this thread
+                // runnable and take a core from the bus on a 2-core machine (perf/README.md).
+                LockSupport.parkNanos(wait);
                 continue;
             }
             generator.next(fields);
