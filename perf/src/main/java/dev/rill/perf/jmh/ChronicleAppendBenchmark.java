@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {
     RillJvmFlags.ADD_EXPORTS_MISC, RillJvmFlags.ADD_OPENS_NIO_CH, RillJvmFlags.ADD_OPENS_REFLECT,
     RillJvmFlags.ADD_EXPORTS_REF, RillJvmFlags.ADD_OPENS_NIO, RillJvmFlags.ADD_OPENS_LANG,
-    RillJvmFlags.NO_ANALYTICS, RillJvmFlags.NO_ANNOUNCER})
+    RillJvmFlags.NO_ANALYTICS, RillJvmFlags.NO_ANNOUNCER, RillJvmFlags.NO_THREAD_CHECK})
 public class ChronicleAppendBenchmark
 {
     @Param({"event", "150"})
