@@ -55,6 +55,7 @@ public final class OnnxScorer implements AutoCloseable
         this.featureCount = descriptor.featureCount();
         this.outputCount = descriptor.outputCount();
         this.scoreColumn = descriptor.scoreColumn();
+        OnnxRuntimeLibraries.prepare();
         this.environment = OrtEnvironment.getEnvironment();
         this.session = createSession(environment, files);
         try
