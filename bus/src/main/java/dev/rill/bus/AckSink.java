@@ -10,11 +10,21 @@ package dev.rill.bus;
 public interface AckSink
 {
     /** Nothing to acknowledge to: events from in-process producers. */
-    AckSink NONE = (connectionId, seq) -> {};
+    AckSink NONE = (connectionId, seq) -> { };
 
     /**
      * @param connectionId connection that produced the events.
      * @param seq          highest seq of that connection now journaled and published.
      */
     void acknowledge(int connectionId, long seq);
+
+    /**
+     * A producer's Hello went through the ring: every event journaled before it is counted.
+     *
+     * @param connectionId     connection that said Hello.
+     * @param lastJournaledSeq the producer's highest journaled seq, -1 if none: it resumes after it.
+     */
+    default void welcome(final int connectionId, final long lastJournaledSeq)
+    {
+    }
 }

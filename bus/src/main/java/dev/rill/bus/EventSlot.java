@@ -13,7 +13,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class EventSlot
 {
+    /** An event to journal, score and publish. */
+    public static final int EVENT = 0;
+    /** A producer's Hello, passed through the ring so its Welcome follows everything before it. */
+    public static final int HELLO = 1;
+
     private static final byte[] NO_MODEL = new byte[0];
+
+    private int kind;
+    private boolean duplicate;
+    private long lastJournaledSeq;
 
     private final UnsafeBuffer encoded;
     private final double[] fields;
@@ -47,6 +56,9 @@ public final class EventSlot
     /** Resets the values a stage writes; the gateway calls it when it claims the slot. */
     public void clear()
     {
+        kind = EVENT;
+        duplicate = false;
+        lastJournaledSeq = -1;
         encodedLength = 0;
         fieldCount = 0;
         topicId = -1;
@@ -58,6 +70,44 @@ public final class EventSlot
         modelVersion = 0;
         scoredTimeNanos = 0;
         flags = 0;
+    }
+
+    /** @return {@link #EVENT} or {@link #HELLO}. */
+    public int kind()
+    {
+        return kind;
+    }
+
+    public EventSlot kind(final int kind)
+    {
+        this.kind = kind;
+        return this;
+    }
+
+    /**
+     * @return true when the journal stage found this producer's seq already journaled: the event
+     *         is acknowledged again, not journaled, scored or published again.
+     */
+    public boolean duplicate()
+    {
+        return duplicate;
+    }
+
+    /** Marks the event as a resend of one already journaled. Journal stage only. */
+    public void markDuplicate()
+    {
+        this.duplicate = true;
+    }
+
+    /** @return for a {@link #HELLO}: the producer's last journaled seq, -1 if none. */
+    public long lastJournaledSeq()
+    {
+        return lastJournaledSeq;
+    }
+
+    public void lastJournaledSeq(final long seq)
+    {
+        this.lastJournaledSeq = seq;
     }
 
     /** @return buffer holding the encoded Event message (header included) from offset 0. */

@@ -181,6 +181,16 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     }
 
     @Override
+    public void welcome(final int connectionId, final long lastJournaledSeq)
+    {
+        final ServerConnection c = connections.get(connectionId & connectionMask);
+        if (c != null && c.id() == connectionId)
+        {
+            c.welcome(lastJournaledSeq);
+        }
+    }
+
+    @Override
     public void onResultsPublished(final long lastOutIndex)
     {
         for (int i = 0, n = subscriptions.size(); i < n; i++)

@@ -55,6 +55,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private boolean helloReceived;
     private boolean failed;
     private long producerId;
+    private int epoch;
     private long lastSeq = -1;
     private long lastAckSent = -1;
     private volatile long ackedSeq = -1;
@@ -163,8 +164,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             case EventDecoder.TEMPLATE_ID:
                 return onEvent(ctx, length);
             case HelloDecoder.TEMPLATE_ID:
-                onHello(ctx, length);
-                return true;
+                return onHello(ctx, length);
             case SubscribeDecoder.TEMPLATE_ID:
                 onSubscribe(ctx, length);
                 return true;
@@ -211,16 +211,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
             return true;
         }
-        long sequence = pipeline.tryClaim();
+        final long sequence = claim();
         if (sequence < 0)
         {
-            pause();
-            sequence = pipeline.tryClaim();
-            if (sequence < 0)
-            {
-                return false;
-            }
-            unpause();
+            return false;
         }
         final EventSlot slot = pipeline.slot(sequence);
         try
@@ -252,26 +246,70 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         return true;
     }
 
-    private void onHello(final ChannelHandlerContext ctx, final int length)
+    private boolean onHello(final ChannelHandlerContext ctx, final int length)
     {
         if (helloReceived)
         {
             nack(ctx, -1, ErrorCode.DUPLICATE_HELLO, "Hello was already received on this connection");
-            return;
+            return true;
         }
         if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 4 > length || header.blockLength() < HelloDecoder.BLOCK_LENGTH)
         {
             nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated; send a complete Hello");
-            return;
+            return true;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        // The Hello goes through the ring, so the Welcome answers after every event before it was
+        // journaled and carries this producer's last journaled seq: the producer resumes there.
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+        final EventSlot slot = pipeline.slot(sequence);
+        try
+        {
+            slot.clear();
+            slot.kind(EventSlot.HELLO).producerId(hello.producerId()).connectionId(id);
+        }
+        finally
+        {
+            pipeline.publish(sequence);
+        }
         producerId = hello.producerId();
-        final int epoch = hello.epoch();
+        epoch = hello.epoch();
         helloReceived = true;
-        // Issue "Nothing acknowledged is ever lost" makes lastSeq the producer's last journaled seq;
-        // until then each connection starts afresh.
-        ctx.write(writer.welcome(ctx.alloc(), producerId, epoch, -1, gateway.maxFrameLength(),
-            gateway.config().serverName()), ctx.voidPromise());
+        return true;
+    }
+
+    /** Pipeline thread: the Hello went through the ring; send Welcome on the event loop. */
+    void welcome(final long lastJournaledSeq)
+    {
+        channel.eventLoop().execute(() ->
+        {
+            if (channel.isActive())
+            {
+                channel.writeAndFlush(writer.welcome(channel.alloc(), producerId, epoch, lastJournaledSeq,
+                    gateway.maxFrameLength(), gateway.config().serverName()), channel.voidPromise());
+            }
+        });
+    }
+
+    /** Claims a ring slot, pausing reads when the ring is full; -1 when still full. */
+    private long claim()
+    {
+        long sequence = pipeline.tryClaim();
+        if (sequence < 0)
+        {
+            pause();
+            sequence = pipeline.tryClaim();
+            if (sequence < 0)
+            {
+                return -1;
+            }
+            unpause();
+        }
+        return sequence;
     }
 
     private void onSubscribe(final ChannelHandlerContext ctx, final int length)

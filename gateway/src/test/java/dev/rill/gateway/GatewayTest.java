@@ -229,6 +229,65 @@ class GatewayTest
     }
 
     @Test
+    void duplicateResendAfterReconnectIsDroppedAndAcknowledgedAndWelcomeSaysWhereToResume() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            try (RawClient first = new RawClient(bus.address))
+            {
+                first.sendFrame(RawClient.hello(77));
+                assertEquals(-1, welcomeLastSeq(first.readFrame()), "a new producer has journaled nothing");
+                for (int seq = 1; seq <= 5; seq++)
+                {
+                    first.sendFrame(RawClient.event(seq, "payments", seq, 1));
+                }
+                awaitAck(first, 5);
+            }
+            try (RawClient second = new RawClient(bus.address))
+            {
+                second.sendFrame(RawClient.hello(77));
+                assertEquals(5, welcomeLastSeq(second.readFrame()), "Welcome carries the last journaled seq");
+                second.sendFrame(RawClient.event(4, "payments", 4, 1)); // a resend: its ack was lost, say
+                awaitAck(second, 4);
+                second.sendFrame(RawClient.event(6, "payments", 6, 1));
+                awaitAck(second, 6);
+            }
+            assertEquals(6, count(bus.in.newReader()), "the resend was not journaled again");
+            assertEquals(6, count(bus.out.newReader()), "nor published again");
+        }
+        try (TestBus restarted = new TestBus(dir);
+            RillProducer producer = RillProducer.connect(client(restarted).withProducer(77, 2), new Acks()))
+        {
+            assertEquals(7, producer.nextSeq(), "after a restart the Java client resumes after the last journaled seq");
+        }
+    }
+
+    private static long welcomeLastSeq(final byte[] welcome)
+    {
+        assertEquals(WelcomeDecoder.TEMPLATE_ID, RawClient.templateId(welcome));
+        final WelcomeDecoder decoder = new WelcomeDecoder();
+        decoder.wrapAndApplyHeader(new UnsafeBuffer(welcome), 0, new MessageHeaderDecoder());
+        return decoder.lastSeq();
+    }
+
+    private static void awaitAck(final RawClient raw, final long seq) throws Exception
+    {
+        final dev.rill.bus.codec.AckDecoder ack = new dev.rill.bus.codec.AckDecoder();
+        while (true)
+        {
+            final byte[] frame = raw.readFrame();
+            assertNotNull(frame, "connection closed before Ack " + seq);
+            assertEquals(dev.rill.bus.codec.AckDecoder.TEMPLATE_ID, RawClient.templateId(frame));
+            ack.wrapAndApplyHeader(new UnsafeBuffer(frame), 0, new MessageHeaderDecoder());
+            if (ack.seq() >= seq)
+            {
+                assertEquals(seq, ack.seq());
+                return;
+            }
+        }
+    }
+
+    @Test
     void fullRingPausesProducersAndNothingIsLost() throws Exception
     {
         final PipelineConfig tiny = PipelineConfig.defaults().withRingSize(8).withMaxBatch(4);

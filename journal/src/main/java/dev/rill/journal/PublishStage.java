@@ -20,7 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Last stage: encodes each event's Result, appends it to journal "out", records its latencies,
  * and at the end of each batch acknowledges every producing connection once (cumulatively, up to
- * its highest seq in the batch) and wakes subscribers.
+ * its highest seq in the batch) and wakes subscribers. A resend the journal stage marked duplicate
+ * is acknowledged again without a second Result; a producer's Hello is answered (Welcome) here,
+ * after every event before it in the ring.
  *
  * <p>Runs after the journal stage (so every acknowledged event is in "in") and the scoring stage.
  * Owns the "out" appender and the acknowledgement table: one pipeline thread only. Allocates
@@ -43,7 +45,22 @@ public final class PublishStage implements Stage
     private final int[] touchedConnections;
     private int touchedCount;
     private long lastOutIndex = Journal.NO_INDEX;
-    private volatile long published;
+    private boolean resultsInBatch;
+    private static final java.lang.invoke.VarHandle PUBLISHED;
+
+    static
+    {
+        try
+        {
+            PUBLISHED = java.lang.invoke.MethodHandles.lookup().findVarHandle(PublishStage.class, "published", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long published;
 
     /**
      * @param maxBatch most events per batch (bounds the connections touched per batch).
@@ -69,24 +86,40 @@ public final class PublishStage implements Stage
     @Override
     public void onEvent(final EventSlot slot, final long sequence, final boolean endOfBatch)
     {
-        final long publishTime = clock.nanoTime();
-        final int length = encodeResult(slot, publishTime);
-        lastOutIndex = out.append(scratch, 0, length);
-        latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
-            slot.eventTimeNanos());
-        noteAck(slot.connectionId(), slot.seq());
+        if (slot.kind() == EventSlot.HELLO)
+        {
+            ackSink.welcome(slot.connectionId(), slot.lastJournaledSeq());
+        }
+        else if (slot.duplicate())
+        {
+            noteAck(slot.connectionId(), slot.seq()); // a resend: its Result is already in "out"
+        }
+        else
+        {
+            final long publishTime = clock.nanoTime();
+            final int length = encodeResult(slot, publishTime);
+            lastOutIndex = out.append(scratch, 0, length);
+            latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
+                slot.eventTimeNanos());
+            noteAck(slot.connectionId(), slot.seq());
+            PUBLISHED.setRelease(this, published + 1); // a cheap store; readers on other threads acquire
+            resultsInBatch = true;
+        }
         if (endOfBatch)
         {
             flushAcks();
-            resultListener.onResultsPublished(lastOutIndex);
+            if (resultsInBatch)
+            {
+                resultsInBatch = false;
+                resultListener.onResultsPublished(lastOutIndex);
+            }
         }
-        published++;
     }
 
     /** @return results published since start; any thread may read it. */
     public long published()
     {
-        return published;
+        return (long)PUBLISHED.getAcquire(this);
     }
 
     @Override

@@ -144,7 +144,11 @@ public final class ScoringStage implements Stage
     {
         final int topicId = slot.topicId();
         final FeatureExtractor extractor = topicId >= 0 && topicId < extractors.length ? extractors[topicId] : null;
-        if (extractor == null)
+        if (slot.kind() != EventSlot.EVENT)
+        {
+            // a producer's Hello on its way to its Welcome: nothing to score
+        }
+        else if (extractor == null)
         {
             UNSCORED_COUNT.setOpaque(this, unscoredCount + 1);
         }
