@@ -5,7 +5,7 @@ package dev.rill.perf.jmh;
  * Unsafe export, Chronicle Queue's opens, Chronicle analytics off) plus what the {@code rill} command sets for production
  * (Chronicle's per-call thread check off). Annotation values must be
  * compile-time constants, so the list is repeated here, once, and every benchmark's
- * {@code @Fork(jvmArgsAppend = RillJvmFlags.FLAGS...)} refers to it. Keep it in step with the
+ * {@link RillBenchmark} base class passes it to {@code @Fork(jvmArgsAppend)}. Keep it in step with the
  * root pom.
  */
 public final class RillJvmFlags
