@@ -43,12 +43,21 @@ public enum ErrorCode
     INTERNAL_ERROR(16, true, "internal server error; see the server log, then reconnect and resend what was not acknowledged"),
     /** The server has {@code gateway.maxConnections} connections open; closes. Retry later. */
     CONNECTION_LIMIT(17, true, "the server's connection limit is reached; retry with backoff, or raise gateway.maxConnections"),
+    /**
+     * A session of the same producer with a higher epoch said Hello (this connection closes), or
+     * this Hello's epoch is below one the server has already seen for the producer (refused).
+     */
+    PRODUCER_FENCED(18, true, "a newer session (higher epoch) of this producer id is connected; stop this instance, or restart it with a higher epoch"),
+    /** Free space of the data directory is below {@code journal.diskReserve}: the event was not accepted. */
+    DISK_FULL(19, false, "the server's disk is below its free-space reserve; the event was not journaled: resend it later, the bus resumes by itself when space frees"),
     /** A configuration key or value is invalid (rill command exit status). */
     CONFIG_INVALID(20, true, "configuration is invalid; fix the named key"),
     /** A journal cannot be opened or read (rill command exit status). */
     JOURNAL_UNREADABLE(21, true, "journal cannot be opened or read; check the data directory"),
     /** A model cannot be loaded or does not match its model.json (rill command exit status). */
     MODEL_INVALID(22, true, "model cannot be loaded or does not match its model.json"),
+    /** A journal record is truncated, fails its checksum, or does not decode (rill command exit status). */
+    JOURNAL_CORRUPT(23, true, "a journal record is truncated, corrupt or undecodable; run rill journal verify, see ops/runbooks/corrupt-journal.md"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 

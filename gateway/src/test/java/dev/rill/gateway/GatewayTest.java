@@ -79,7 +79,7 @@ class GatewayTest
                 assertNackCode(bus, RawClient.event(3, "payments", Double.NaN, 2), ErrorCode.NOT_A_NUMBER, 3);
                 assertNackCode(bus, RawClient.event(4, "payments", 1, Double.POSITIVE_INFINITY), ErrorCode.NOT_A_NUMBER, 4);
                 assertNackCode(bus, withHeader(RawClient.event(5, "payments", 1, 2), 2, 99), ErrorCode.UNKNOWN_MESSAGE_TYPE, -1);
-                assertNackCode(bus, withHeader(RawClient.event(6, "payments", 1, 2), 6, 2), ErrorCode.UNSUPPORTED_SCHEMA, -1);
+                assertNackCode(bus, withHeader(RawClient.event(6, "payments", 1, 2), 6, MessageHeaderDecoder.SCHEMA_VERSION + 1), ErrorCode.UNSUPPORTED_SCHEMA, -1);
                 assertNackCode(bus, withHeader(RawClient.event(7, "payments", 1, 2), 4, 1), ErrorCode.UNSUPPORTED_SCHEMA, -1);
                 assertNackCode(bus, truncated(RawClient.event(8, "payments", 1, 2), 30), ErrorCode.MALFORMED_MESSAGE, -1);
                 assertNackCode(bus, withHeader(RawClient.event(9, "payments", 1, 2), 2, WelcomeDecoder.TEMPLATE_ID), ErrorCode.UNEXPECTED_MESSAGE, -1);
