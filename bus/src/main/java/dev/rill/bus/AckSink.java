@@ -27,4 +27,16 @@ public interface AckSink
     default void welcome(final int connectionId, final long lastJournaledSeq)
     {
     }
+
+    /**
+     * A producer's Hello was refused in ring order (its epoch is below one already seen): the
+     * connection gets an Error with the code and is closed.
+     *
+     * @param connectionId connection that said Hello.
+     * @param code         why, for example {@link ErrorCode#PRODUCER_FENCED}.
+     * @param message      what was wrong and what to do.
+     */
+    default void refuse(final int connectionId, final ErrorCode code, final String message)
+    {
+    }
 }

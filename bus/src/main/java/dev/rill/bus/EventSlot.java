@@ -17,11 +17,19 @@ public final class EventSlot
     public static final int EVENT = 0;
     /** A producer's Hello, passed through the ring so its Welcome follows everything before it. */
     public static final int HELLO = 1;
+    /**
+     * An event already in journal "in" with no Result in "out" (the process died between the
+     * two), fed through the ring again at start: scored and published, not journaled or
+     * acknowledged again.
+     */
+    public static final int RECOVERED = 2;
 
     private static final byte[] NO_MODEL = new byte[0];
 
     private int kind;
     private boolean duplicate;
+    private boolean fenced;
+    private int epoch;
     private long lastJournaledSeq;
 
     private final UnsafeBuffer encoded;
@@ -58,6 +66,8 @@ public final class EventSlot
     {
         kind = EVENT;
         duplicate = false;
+        fenced = false;
+        epoch = 0;
         lastJournaledSeq = -1;
         encodedLength = 0;
         fieldCount = 0;
@@ -72,7 +82,7 @@ public final class EventSlot
         flags = 0;
     }
 
-    /** @return {@link #EVENT} or {@link #HELLO}. */
+    /** @return {@link #EVENT}, {@link #HELLO} or {@link #RECOVERED}. */
     public int kind()
     {
         return kind;
@@ -97,6 +107,34 @@ public final class EventSlot
     public void markDuplicate()
     {
         this.duplicate = true;
+    }
+
+    /**
+     * @return true when the journal stage refused the slot because a newer session (higher
+     *         epoch) of its producer said Hello first: a fenced event is neither journaled nor
+     *         acknowledged, a fenced Hello is answered with an Error instead of a Welcome.
+     */
+    public boolean fenced()
+    {
+        return fenced;
+    }
+
+    /** Marks the slot as fenced by a newer epoch of its producer. Journal stage only. */
+    public void markFenced()
+    {
+        this.fenced = true;
+    }
+
+    /** @return the session epoch of the connection the event or Hello came from. */
+    public int epoch()
+    {
+        return epoch;
+    }
+
+    public EventSlot epoch(final int epoch)
+    {
+        this.epoch = epoch;
+        return this;
     }
 
     /** @return for a {@link #HELLO}: the producer's last journaled seq, -1 if none. */

@@ -21,6 +21,13 @@ public interface Journal extends AutoCloseable
      */
     long append(DirectBuffer buffer, int offset, int length);
 
+    /**
+     * Forces every record appended so far to the storage device (the file's dirty pages are
+     * written and flushed), so they survive a power loss. Call from the appending thread; a
+     * no-op before the first append.
+     */
+    void sync();
+
     /** @return a new reader positioned before the first record; the caller's thread owns it. */
     JournalReader newReader();
 

@@ -27,6 +27,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochNanoClock;
 
 /**
@@ -53,6 +54,9 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final LongAdder accepted = new LongAdder();
     private final AtomicLongArray refusedByCode = new AtomicLongArray(ErrorCode.values().length);
     private final LongAdder pauses = new LongAdder();
+    private static final int NO_CONNECTION = 0;
+    /** Producer id to its live connection; read and written by the pipeline's publishing thread only. */
+    private final Long2LongHashMap connectionByProducer = new Long2LongHashMap(NO_CONNECTION);
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -183,11 +187,44 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     @Override
     public void welcome(final int connectionId, final long lastJournaledSeq)
     {
-        final ServerConnection c = connections.get(connectionId & connectionMask);
-        if (c != null && c.id() == connectionId)
+        final ServerConnection c = connection(connectionId);
+        if (c == null)
         {
-            c.welcome(lastJournaledSeq);
+            return;
         }
+        c.welcome(lastJournaledSeq);
+        final long producerId = c.producerId();
+        if (producerId != 0)
+        {
+            // One live session per producer: the journal stage let this Hello through, so its
+            // epoch is the producer's highest; an older connection of the producer is closed.
+            final int previous = (int)connectionByProducer.put(producerId, connectionId);
+            if (previous != NO_CONNECTION && previous != connectionId)
+            {
+                final ServerConnection old = connection(previous);
+                if (old != null && old.producerId() == producerId)
+                {
+                    old.refuse(ErrorCode.PRODUCER_FENCED, "producer " + producerId +
+                        " connected again (same or higher epoch); this older connection is closed");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void refuse(final int connectionId, final ErrorCode code, final String message)
+    {
+        final ServerConnection c = connection(connectionId);
+        if (c != null)
+        {
+            c.refuse(code, message);
+        }
+    }
+
+    private ServerConnection connection(final int connectionId)
+    {
+        final ServerConnection c = connections.get(connectionId & connectionMask);
+        return c != null && c.id() == connectionId ? c : null;
     }
 
     @Override

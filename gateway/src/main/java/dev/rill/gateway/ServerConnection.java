@@ -233,6 +233,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
                 .eventTimeNanos(validator.eventTimeNanos())
                 .ingestTimeNanos(now)
                 .connectionId(id)
+                .epoch(epoch)
                 .topicId(validator.topicId())
                 .fieldCount(validator.fieldCount());
             System.arraycopy(validator.fields(), 0, slot.fields(), 0, validator.fieldCount());
@@ -270,7 +271,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         try
         {
             slot.clear();
-            slot.kind(EventSlot.HELLO).producerId(hello.producerId()).connectionId(id);
+            slot.kind(EventSlot.HELLO).producerId(hello.producerId()).epoch(hello.epoch()).connectionId(id);
         }
         finally
         {
@@ -291,6 +292,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             {
                 channel.writeAndFlush(writer.welcome(channel.alloc(), producerId, epoch, lastJournaledSeq,
                     gateway.maxFrameLength(), gateway.config().serverName()), channel.voidPromise());
+            }
+        });
+    }
+
+    long producerId()
+    {
+        return producerId;
+    }
+
+    /**
+     * Pipeline thread: this connection is refused in ring order (a newer epoch of its producer
+     * said Hello): send Error with the code and close; nothing it sends from now on is read.
+     */
+    void refuse(final ErrorCode code, final String message)
+    {
+        channel.eventLoop().execute(() ->
+        {
+            if (!failed)
+            {
+                failed = true;
+                gateway.countRefused(code);
+                closeWith(code, message);
+                channel.config().setAutoRead(false);
             }
         });
     }

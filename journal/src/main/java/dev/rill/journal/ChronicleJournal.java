@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
@@ -65,7 +67,17 @@ public final class ChronicleJournal implements Journal
      */
     public static ChronicleJournal open(final JournalConfig config, final String name)
     {
-        return open(config, name, null);
+        return open(config, name, (TimeProvider)null);
+    }
+
+    /**
+     * As {@link #open(JournalConfig, String)}; with {@link Durability#SYNC} every mapped chunk and
+     * cycle file the appender leaves behind is forced to disk as it is released, so that
+     * {@link #sync()} only has the current chunk to force.
+     */
+    public static ChronicleJournal open(final JournalConfig config, final String name, final Durability durability)
+    {
+        return open(config, name, null, JournalPretoucher.DEFAULT_INTERVAL_NANOS, durability);
     }
 
     /** As {@link #open(JournalConfig, String)}, with a clock for the roll cycle (tests roll without waiting). */
@@ -77,6 +89,16 @@ public final class ChronicleJournal implements Journal
     /** As {@link #open(JournalConfig, String, TimeProvider)}, with the pretoucher's interval (tests run it hard). */
     static ChronicleJournal open(
         final JournalConfig config, final String name, final TimeProvider time, final long pretouchIntervalNanos)
+    {
+        return open(config, name, time, pretouchIntervalNanos, Durability.PAGE_CACHE);
+    }
+
+    private static ChronicleJournal open(
+        final JournalConfig config,
+        final String name,
+        final TimeProvider time,
+        final long pretouchIntervalNanos,
+        final Durability durability)
     {
         final Path dir = config.directoryOf(name);
         try
@@ -98,6 +120,10 @@ public final class ChronicleJournal implements Journal
             if (time != null)
             {
                 builder.timeProvider(time);
+            }
+            if (durability == Durability.SYNC)
+            {
+                builder.syncMode(SyncMode.SYNC);
             }
             final ChronicleQueue queue = builder.build();
             return new ChronicleJournal(name, dir, queue, config.pretouch(), pretouchIntervalNanos);
@@ -167,6 +193,23 @@ public final class ChronicleJournal implements Journal
             p.onAppend(a.wire().bytes());
         }
         return a.lastIndexAppended();
+    }
+
+    @Override
+    public void sync()
+    {
+        final ExcerptAppender a = appender;
+        if (a == null)
+        {
+            return;
+        }
+        // msync(MS_SYNC) of the mapped chunk from the last synced page up to the write position;
+        // chunks and cycle files left behind were synced as they were released (syncMode SYNC).
+        final Bytes<?> bytes = a.wire().bytes();
+        if (bytes.bytesStore() instanceof MappedBytesStore)
+        {
+            ((MappedBytesStore)bytes.bytesStore()).syncUpTo(bytes.writePosition(), SyncMode.SYNC);
+        }
     }
 
     @Override

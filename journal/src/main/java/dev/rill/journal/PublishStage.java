@@ -5,6 +5,7 @@ import dev.rill.bus.JournalReader;
 import java.util.Objects;
 
 import dev.rill.bus.AckSink;
+import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.ResultListener;
 import dev.rill.bus.Stage;
@@ -22,7 +23,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and at the end of each batch acknowledges every producing connection once (cumulatively, up to
  * its highest seq in the batch) and wakes subscribers. A resend the journal stage marked duplicate
  * is acknowledged again without a second Result; a producer's Hello is answered (Welcome) here,
- * after every event before it in the ring.
+ * after every event before it in the ring, or refused when a newer epoch fenced it. A fenced event
+ * gets nothing; a recovered event (journaled before a crash, see {@link JournalRecovery}) gets its
+ * Result and no acknowledgement, since its connection is gone.
  *
  * <p>Runs after the journal stage (so every acknowledged event is in "in") and the scoring stage.
  * Owns the "out" appender and the acknowledgement table: one pipeline thread only. Allocates
@@ -61,6 +64,7 @@ public final class PublishStage implements Stage
     }
 
     private long published;
+    private long recovered;
 
     /**
      * @param maxBatch most events per batch (bounds the connections touched per batch).
@@ -88,7 +92,20 @@ public final class PublishStage implements Stage
     {
         if (slot.kind() == EventSlot.HELLO)
         {
-            ackSink.welcome(slot.connectionId(), slot.lastJournaledSeq());
+            if (slot.fenced())
+            {
+                ackSink.refuse(slot.connectionId(), ErrorCode.PRODUCER_FENCED, "producer " + slot.producerId() + " epoch " +
+                    slot.epoch() + " is fenced: a session with a higher epoch has connected; " +
+                    "stop this instance, or restart it with a higher epoch");
+            }
+            else
+            {
+                ackSink.welcome(slot.connectionId(), slot.lastJournaledSeq());
+            }
+        }
+        else if (slot.fenced())
+        {
+            // neither journaled nor acknowledged: its connection is being closed with PRODUCER_FENCED
         }
         else if (slot.duplicate())
         {
@@ -99,9 +116,16 @@ public final class PublishStage implements Stage
             final long publishTime = clock.nanoTime();
             final int length = encodeResult(slot, publishTime);
             lastOutIndex = out.append(scratch, 0, length);
-            latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
-                slot.eventTimeNanos());
-            noteAck(slot.connectionId(), slot.seq());
+            if (slot.kind() == EventSlot.EVENT)
+            {
+                latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
+                    slot.eventTimeNanos());
+                noteAck(slot.connectionId(), slot.seq());
+            }
+            else
+            {
+                recovered++; // journaled before a crash, published now: its latency is the outage's, not the path's
+            }
             PUBLISHED.setRelease(this, published + 1); // a cheap store; readers on other threads acquire
             resultsInBatch = true;
         }
@@ -114,6 +138,12 @@ public final class PublishStage implements Stage
                 resultListener.onResultsPublished(lastOutIndex);
             }
         }
+    }
+
+    /** @return results of recovered events (journaled before a crash) published since start. Pipeline thread. */
+    public long recovered()
+    {
+        return recovered;
     }
 
     /** @return results published since start; any thread may read it. */

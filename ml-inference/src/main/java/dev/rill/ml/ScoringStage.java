@@ -144,7 +144,7 @@ public final class ScoringStage implements Stage
     {
         final int topicId = slot.topicId();
         final FeatureExtractor extractor = topicId >= 0 && topicId < extractors.length ? extractors[topicId] : null;
-        if (slot.kind() != EventSlot.EVENT)
+        if (slot.kind() == EventSlot.HELLO)
         {
             // a producer's Hello on its way to its Welcome: nothing to score
         }

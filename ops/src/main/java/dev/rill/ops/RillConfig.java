@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,6 +22,9 @@ import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.gateway.GatewayConfig;
+import dev.rill.journal.CheckpointConfig;
+import dev.rill.journal.Durability;
+import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
 import dev.rill.ml.FraudFeatures;
 
@@ -32,10 +37,21 @@ import dev.rill.ml.FraudFeatures;
  * @param journal  journal directory and roll cycle.
  * @param model    the scoring model.
  * @param topics   the topics producers may send, with their fields.
+ * @param durability what an acknowledgement promises, globally and per topic.
+ * @param checkpoint when the pipeline state is checkpointed.
  */
 public record RillConfig(
-    GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics)
+    GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
+    DurabilityConfig durability, CheckpointConfig checkpoint)
 {
+    /** A configuration with default durability (page-cache) and checkpoints. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics)
+    {
+        this(gateway, pipeline, journal, model, topics, DurabilityConfig.defaults(), CheckpointConfig.defaults());
+    }
+
     /** Default data directory of {@code rill serve}, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
@@ -55,6 +71,16 @@ public record RillConfig(
         {
             throw ConfigException.invalid("model.topic", model.topic(), "the name of a topic in the topics list");
         }
+        durability = durability == null ? DurabilityConfig.defaults() : durability;
+        checkpoint = checkpoint == null ? CheckpointConfig.defaults() : checkpoint;
+        for (final String topic : durability.topics().keySet())
+        {
+            if (topics.stream().noneMatch(t -> t.name().equals(topic)))
+            {
+                throw ConfigException.invalid("durability.topics." + topic, durability.topics().get(topic),
+                    "a mode for a topic of the topics list; '" + topic + "' is not one");
+            }
+        }
     }
 
     /** @return the embedded defaults: everything on defaults, data in {@code dataDir}. */
@@ -67,17 +93,28 @@ public record RillConfig(
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle(), journal.pretouch()), model, topics);
+        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle(), journal.pretouch()), model, topics,
+            durability, checkpoint);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
+    }
+
+    public RillConfig withDurability(final DurabilityConfig durability)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
+    }
+
+    public RillConfig withCheckpoint(final CheckpointConfig checkpoint)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
     }
 
     /**
@@ -116,7 +153,8 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null) : mapper.readValue(text, RillFile.class);
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null) :
+                mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
         {
@@ -217,7 +255,7 @@ public record RillConfig(
     /** The YAML file as written: every key optional, so defaults fill the gaps. */
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
-        List<TopicSection> topics)
+        List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -242,7 +280,46 @@ public record RillConfig(
                     journal.rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : journal.rollCycle,
                     journal.pretouch == null ? JournalConfig.DEFAULT_PRETOUCH : journal.pretouch),
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
-                topicList);
+                topicList,
+                durability == null ? DurabilityConfig.defaults() : durability.toConfig(),
+                checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig());
+        }
+    }
+
+    record DurabilitySection(String mode, Long syncIntervalMicros, Map<String, String> topics)
+    {
+        DurabilityConfig toConfig()
+        {
+            final Map<String, Durability> perTopic = new LinkedHashMap<>();
+            if (topics != null)
+            {
+                topics.forEach((topic, name) -> perTopic.put(topic, durability("durability.topics." + topic, name)));
+            }
+            return new DurabilityConfig(
+                mode == null ? Durability.PAGE_CACHE : durability("durability.mode", mode),
+                syncIntervalMicros == null ? 0 : syncIntervalMicros,
+                perTopic);
+        }
+
+        private static Durability durability(final String key, final String name)
+        {
+            final Durability d = name == null ? null : Durability.ofConfigName(name);
+            if (d == null)
+            {
+                throw ConfigException.invalid(key, name, "page-cache or sync");
+            }
+            return d;
+        }
+    }
+
+    record CheckpointSection(Integer intervalSeconds, Integer keep)
+    {
+        CheckpointConfig toConfig()
+        {
+            final CheckpointConfig d = CheckpointConfig.defaults();
+            return new CheckpointConfig(
+                intervalSeconds == null ? d.intervalSeconds() : intervalSeconds,
+                keep == null ? d.keep() : keep);
         }
     }
 

@@ -4,13 +4,20 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
+import dev.rill.bus.Journal;
+import dev.rill.journal.CheckpointStore;
+import dev.rill.journal.CheckpointWriter;
 import dev.rill.journal.ChronicleJournal;
+import dev.rill.journal.Durability;
+import dev.rill.journal.DurabilityConfig;
+import dev.rill.journal.JournalRecovery;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
 import dev.rill.ml.FeatureExtractor;
@@ -25,11 +32,16 @@ import org.agrona.concurrent.OffsetEpochNanoClock;
  * gateway, assembled from one {@link RillConfig}.
  *
  * <p>{@link #start} opens everything or nothing (a failure closes what was opened and throws with
- * a message for the operator); {@link #close} stops taking events, drains the pipeline so every
- * accepted event is journaled, scored, published and acknowledged, then closes in reverse order.
+ * a message for the operator). Before the gateway binds, it recovers: the producer table from the
+ * newest intact checkpoint and the rest of "in", and every event of "in" without a Result goes
+ * through the pipeline again (see {@link JournalRecovery}). {@link #close} stops taking events, drains the pipeline so every
+ * accepted event is journaled, scored, published and acknowledged, writes a last checkpoint, then
+ * closes in reverse order.
  */
 public final class RillServer implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(RillServer.class.getName());
+
     /** Journal names under the data directory. */
     public static final String IN = "in";
     public static final String OUT = "out";
@@ -46,6 +58,11 @@ public final class RillServer implements AutoCloseable
     private PublishStage publish;
     private InetSocketAddress address;
     private boolean closed;
+    private JournalStage journalStage;
+    private CheckpointWriter checkpoints;
+    private JournalRecovery.Recovered recovery;
+    private long resubmitted;
+    private long recoveryNanos;
 
     private RillServer(final RillConfig config)
     {
@@ -74,6 +91,7 @@ public final class RillServer implements AutoCloseable
 
     private void open()
     {
+        final long openStart = System.nanoTime();
         final TopicRegistry topics = new TopicRegistry(config.topics());
         final int maxBatch = config.pipeline().maxBatch();
 
@@ -83,15 +101,37 @@ public final class RillServer implements AutoCloseable
         extractors[modelTopic] = new FeatureExtractor(scorer.descriptor(), topics.topic(modelTopic));
         scoring = new ScoringStage(scorer, extractors, clock, maxBatch, config.model().fallbackScore());
 
-        in = track(ChronicleJournal.open(config.journal(), IN));
+        final DurabilityConfig durability = config.durability();
+        in = track(ChronicleJournal.open(config.journal(), IN, durability.anySync() ? Durability.SYNC : Durability.PAGE_CACHE));
         out = track(ChronicleJournal.open(config.journal(), OUT));
 
+        // Recovery: state from the newest intact checkpoint plus the rest of "in"; then the events
+        // of "in" without a Result go through the pipeline before anything new is accepted.
+        final CheckpointStore store = new CheckpointStore(
+            config.journal().dataDir().resolve(CheckpointStore.DIRECTORY), config.checkpoint().keep());
+        recovery = JournalRecovery.recover(in, out, store, RillServer::warn);
+        checkpoints = track(new CheckpointWriter(store,
+            recovery.checkpoint() == null ? Journal.NO_INDEX : recovery.checkpoint().inIndex(), RillServer::warn));
+
+        final Durability[] topicDurability = new Durability[topics.size()];
+        for (int i = 0; i < topics.size(); i++)
+        {
+            topicDurability[i] = durability.modeOf(topics.topic(i).name());
+        }
         gateway = new Gateway(config.gateway(), topics, clock);
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
-        pipeline = new Pipeline(config.pipeline(), new JournalStage(in, clock), scoring, publish);
+        journalStage = new JournalStage(in, clock, recovery.producers(), durability.mode(), topicDurability,
+            TimeUnit.MICROSECONDS.toNanos(durability.syncIntervalMicros()), checkpoints,
+            TimeUnit.SECONDS.toNanos(config.checkpoint().intervalSeconds()));
+        pipeline = new Pipeline(config.pipeline(), journalStage, scoring, publish);
         pipeline.capacityListener(gateway);
         gateway.attach(pipeline, out);
         pipeline.start();
+        if (recovery.hasUnpublished())
+        {
+            resubmitted = JournalRecovery.resubmit(in, recovery.lastPublishedInIndex(), pipeline, topics);
+        }
+        recoveryNanos = System.nanoTime() - openStart;
         try
         {
             address = gateway.start();
@@ -110,6 +150,49 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    /** @return what recovery found at start. */
+    public JournalRecovery.Recovered recovery()
+    {
+        return recovery;
+    }
+
+    /** @return events of "in" without a Result that were fed through the pipeline again at start. */
+    public long resubmitted()
+    {
+        return resubmitted;
+    }
+
+    /** @return nanoseconds from start until the pipeline held every recovered event (before binding). */
+    public long recoveryNanos()
+    {
+        return recoveryNanos;
+    }
+
+    public JournalStage journalStage()
+    {
+        return journalStage;
+    }
+
+    public CheckpointWriter checkpoints()
+    {
+        return checkpoints;
+    }
+
+    /** @return one line saying how the server recovered, for the operator. */
+    public String recoverySummary()
+    {
+        final JournalRecovery.Recovered r = recovery;
+        return "recovered in " + TimeUnit.NANOSECONDS.toMillis(recoveryNanos) + " ms: " +
+            (r.checkpoint() == null ? "no checkpoint" : "checkpoint at in index " + r.checkpoint().inIndex()) +
+            ", " + r.scannedRecords() + " records of \"in\" read after it, " + r.producers().size() + " producers, " +
+            resubmitted + " events without a Result re-scored and published";
+    }
+
+    private static void warn(final String message)
+    {
+        LOG.log(System.Logger.Level.WARNING, message);
     }
 
     /** @return the address the gateway listens on. */

@@ -18,8 +18,20 @@ public interface AckListener
      */
     void onNack(long seq, ErrorCode code, String message);
 
-    /** The server closed the connection with an Error. Events not acknowledged must be resent. */
+    /**
+     * The server closed the connection with an Error. A producer that reconnects by itself
+     * ({@link ClientConfig#reconnect()}) goes on; otherwise events not acknowledged must be resent.
+     */
     default void onError(final ErrorCode code, final String message)
+    {
+    }
+
+    /**
+     * The producer reconnected after the connection dropped: the server had journaled up to
+     * {@code lastJournaledSeq} (those not yet acknowledged were acknowledged just before this
+     * call); the {@code resent} events after it were sent again.
+     */
+    default void onReconnected(final int attempts, final long lastJournaledSeq, final int resent)
     {
     }
 }

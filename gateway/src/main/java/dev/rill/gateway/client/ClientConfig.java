@@ -14,10 +14,23 @@ import java.util.Objects;
  * @param token          authentication token (not checked by this server version).
  * @param maxInFlight    most events sent and not yet acknowledged; {@code send} waits beyond it.
  * @param connectTimeout how long to wait for the connection and Welcome.
+ * @param reconnect      whether a producer reconnects by itself when the connection drops
+ *                       (backoff from {@code reconnectBackoff} doubling up to 32 times it, with
+ *                       jitter) and resends what was not acknowledged.
+ * @param reconnectBackoff first wait before reconnecting.
  */
 public record ClientConfig(
-    String host, int port, long producerId, int epoch, String clientName, String token, int maxInFlight, Duration connectTimeout)
+    String host, int port, long producerId, int epoch, String clientName, String token, int maxInFlight, Duration connectTimeout,
+    boolean reconnect, Duration reconnectBackoff)
 {
+    /** Compact form without the reconnect settings: reconnects, first after 50 ms. */
+    public ClientConfig(
+        final String host, final int port, final long producerId, final int epoch, final String clientName, final String token,
+        final int maxInFlight, final Duration connectTimeout)
+    {
+        this(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, true, null);
+    }
+
     public ClientConfig
     {
         Objects.requireNonNull(host, "host");
@@ -32,6 +45,11 @@ public record ClientConfig(
         clientName = clientName == null ? "rill-java-client" : clientName;
         token = token == null ? "" : token;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+        reconnectBackoff = reconnectBackoff == null ? Duration.ofMillis(50) : reconnectBackoff;
+        if (reconnectBackoff.isNegative() || reconnectBackoff.isZero())
+        {
+            throw new IllegalArgumentException("reconnectBackoff " + reconnectBackoff + " must be positive");
+        }
     }
 
     /** @return a config for host:port with producer id 0, epoch 0 and a window of 4096 events. */
@@ -42,16 +60,25 @@ public record ClientConfig(
 
     public ClientConfig withProducer(final long producerId, final int epoch)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff);
     }
 
     public ClientConfig withMaxInFlight(final int maxInFlight)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff);
     }
 
     public ClientConfig withClientName(final String clientName)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff);
+    }
+
+    /** @return this config with automatic reconnection on or off. */
+    public ClientConfig withReconnect(final boolean reconnect, final Duration backoff)
+    {
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff);
     }
 }

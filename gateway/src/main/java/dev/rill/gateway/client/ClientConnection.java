@@ -44,6 +44,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         void onError(ErrorCode code, String message);
 
         void onClosed();
+
+        /** The connection object exists (before any frame is handed over). */
+        default void opened(ClientConnection connection)
+        {
+        }
     }
 
     private static final int MAX_FRAME = 1024 * 1024;
@@ -79,6 +84,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     static ClientConnection open(final ClientConfig config, final Messages messages)
     {
         final ClientConnection c = new ClientConnection(config, messages);
+        messages.opened(c);
         try
         {
             c.channel = new Bootstrap()
@@ -236,6 +242,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     boolean isOpen()
     {
         return channel != null && channel.isActive();
+    }
+
+    /**
+     * Closes without waiting (callable while holding locks the I/O thread may want): the channel
+     * and its event loop wind down in the background.
+     */
+    void closeQuietlyLater()
+    {
+        if (channel != null)
+        {
+            channel.close();
+            channel.eventLoop().execute(this::releaseUnsent); // the queue's one consumer is the I/O thread
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private void releaseUnsent()
+    {
+        ByteBuf unsent;
+        while ((unsent = outbound.poll()) != null)
+        {
+            unsent.release();
+        }
     }
 
     @Override

@@ -3,54 +3,81 @@ package dev.rill.gateway.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.codec.AckDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.NackDecoder;
-import org.agrona.collections.LongHashSet;
+import io.netty.buffer.ByteBuf;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Sends events to a Rill server and learns, per event, whether it was journaled.
+ * Sends events to a Rill server as an idempotent producer and learns, per event, whether it was
+ * journaled.
  *
- * <p>{@link #send} is asynchronous: it encodes the event into a pooled buffer, queues it on the
- * connection and returns the event's seq; the {@link AckListener} later hears {@code onAck(seq)}
- * (journaled, durable by the server's durability mode) or {@code onNack(seq, code, message)}.
- * At most {@link ClientConfig#maxInFlight()} events are unacknowledged at once: {@code send}
- * waits for room, {@link #trySend} returns -1 instead.
+ * <p>{@link #send} is asynchronous: it encodes the event, keeps the frame until the server
+ * acknowledges it, queues it on the connection and returns the event's seq; the
+ * {@link AckListener} later hears {@code onAck(seq)} (journaled, durable by the server's
+ * durability mode) or {@code onNack(seq, code, message)}. At most
+ * {@link ClientConfig#maxInFlight()} events are unacknowledged at once: {@code send} waits for
+ * room, {@link #trySend} returns -1 instead.
  *
- * <p>Threading: one thread sends at a time; listener callbacks run on the client's I/O thread.
- * Sending allocates only the pooled frame buffer.
+ * <p>Idempotence: the producer is {@link ClientConfig#producerId()} in session
+ * {@link ClientConfig#epoch()}; seqs continue after the last seq the server journaled for it
+ * (Welcome). When the connection drops, the producer reconnects by itself with exponential backoff
+ * and jitter, learns from the new Welcome how far the server got, counts everything up to there as
+ * acknowledged and resends the rest, in order; the server drops a resend it already journaled and
+ * acknowledges it anyway. Nothing is sent twice into the journal and nothing unacknowledged is
+ * forgotten. A newer session of the same producer id ({@code PRODUCER_FENCED}) and protocol errors
+ * end the producer: {@link #send} then throws.
+ *
+ * <p>Threading: one thread sends at a time; listener callbacks run on the client's I/O thread. A
+ * lock, uncontended while connected, orders sends against acknowledgements and reconnection.
  */
 public final class RillProducer implements AutoCloseable
 {
     private final ClientConfig config;
     private final AckListener listener;
     private final Semaphore window;
-    private final ClientConnection connection;
-    private final LongHashSet nackedAboveAck = new LongHashSet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ByteBuf[] unacked;
+    private final int mask;
     private final AckDecoder ack = new AckDecoder();
     private final NackDecoder nack = new NackDecoder();
+    private final Thread reconnector;
+    private volatile ClientConnection connection;
     private long nextSeq;
     private volatile long ackedUpTo;
+    private volatile boolean closed;
     private volatile boolean failed;
+    private volatile boolean connected;
     private volatile String failure;
+    private volatile long reconnects;
 
     private RillProducer(final ClientConfig config, final AckListener listener)
     {
         this.config = config;
         this.listener = listener;
         this.window = new Semaphore(config.maxInFlight());
-        this.connection = ClientConnection.open(config, new Messages());
-        final long last = Math.max(connection.lastSeq(), 0);
+        final int capacity = Integer.highestOneBit(Math.max(1, config.maxInFlight() - 1)) << 1;
+        this.unacked = new ByteBuf[capacity];
+        this.mask = capacity - 1;
+        final ClientConnection c = ClientConnection.open(config, new Messages());
+        final long last = Math.max(c.lastSeq(), 0);
         this.nextSeq = last + 1;
         this.ackedUpTo = last;
+        this.connection = c;
+        this.connected = true;
+        this.reconnector = new Thread(this::reconnectLoop, "rill-producer-reconnect-" + config.producerId());
+        this.reconnector.setDaemon(true);
+        this.reconnector.start();
     }
 
     /**
-     * Connects and says Hello as {@code config.producerId()}.
+     * Connects and says Hello as {@code config.producerId()} in session {@code config.epoch()}.
      *
      * @throws RillClientException when the server cannot be reached or refuses.
      */
@@ -66,14 +93,14 @@ public final class RillProducer implements AutoCloseable
     }
 
     /**
-     * Sends one event, waiting while the in-flight window is full.
+     * Sends one event, waiting while the in-flight window is full (also while reconnecting).
      *
      * @param topic          UTF-8 topic name (see {@link #topic(String)}).
      * @param key            the event's key (for example the card id).
      * @param eventTimeNanos when the event happened, epoch nanoseconds.
      * @param fields         field values in the topic's order; the first {@code fieldCount} are sent.
      * @return the event's seq.
-     * @throws RillClientException when the connection has failed.
+     * @throws RillClientException when the producer is closed or has failed for good.
      */
     public long send(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
@@ -115,20 +142,28 @@ public final class RillProducer implements AutoCloseable
     }
 
     /**
-     * Waits until every event sent so far is acknowledged or refused.
+     * Waits until every event sent so far is acknowledged or refused (across reconnects).
      *
      * @return true when none is outstanding, false on timeout.
-     * @throws RillClientException when the connection failed first.
+     * @throws RillClientException when the producer failed for good first.
      */
     public boolean awaitAllAcknowledged(final Duration timeout) throws InterruptedException
     {
-        if (window.tryAcquire(config.maxInFlight(), timeout.toMillis(), TimeUnit.MILLISECONDS))
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
         {
-            window.release(config.maxInFlight());
             checkOpen();
-            return true;
+            if (window.tryAcquire(config.maxInFlight(), 50, TimeUnit.MILLISECONDS))
+            {
+                window.release(config.maxInFlight());
+                checkOpen();
+                return true;
+            }
+            if (System.nanoTime() > deadline)
+            {
+                return false;
+            }
         }
-        return false;
     }
 
     /** @return events sent and not yet acknowledged or refused. */
@@ -137,7 +172,7 @@ public final class RillProducer implements AutoCloseable
         return config.maxInFlight() - window.availablePermits();
     }
 
-    /** @return the highest seq acknowledged so far. */
+    /** @return the highest seq acknowledged so far; never goes down. */
     public long acknowledgedUpTo()
     {
         return ackedUpTo;
@@ -149,44 +184,274 @@ public final class RillProducer implements AutoCloseable
         return nextSeq;
     }
 
+    /** @return true while connected (false while reconnecting, after failure or close). */
     public boolean isOpen()
     {
-        return !failed && connection.isOpen();
+        return connected && !failed && !closed;
     }
 
+    /** @return how often the producer reconnected since it was created. */
+    public long reconnects()
+    {
+        return reconnects;
+    }
+
+    /**
+     * Closes the connection; events not acknowledged by then are not resent (a new producer with
+     * the same id resumes after the server's last journaled seq).
+     */
     @Override
     public void close()
     {
-        connection.close();
+        closed = true;
+        reconnector.interrupt();
+        final ClientConnection c = connection;
+        if (c != null)
+        {
+            c.close();
+        }
+        try
+        {
+            reconnector.join(5_000);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try
+        {
+            for (int i = 0; i < unacked.length; i++)
+            {
+                if (unacked[i] != null)
+                {
+                    unacked[i].release();
+                    unacked[i] = null;
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     private long write(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
-        final long seq = nextSeq++;
-        connection.write(connection.writer().event(connection.channel().alloc(), config.producerId(), seq, key, eventTimeNanos,
-            topic, fields, fieldCount));
-        return seq;
+        lock.lock();
+        try
+        {
+            final long seq = nextSeq++;
+            final ClientConnection c = connection;
+            final ByteBuf frame = c.writer().event(c.channel().alloc(), config.producerId(), seq, key, eventTimeNanos,
+                topic, fields, fieldCount);
+            unacked[(int)(seq & mask)] = frame; // kept until acknowledged; the window guarantees the slot is free
+            c.write(frame.retainedDuplicate());
+            return seq;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     private void checkOpen()
     {
-        if (failed || !connection.isOpen())
+        if (closed)
+        {
+            throw new RillClientException(ErrorCode.SERVER_SHUTTING_DOWN, "producer " + config.producerId() + " is closed");
+        }
+        if (failed)
         {
             throw new RillClientException(ErrorCode.SERVER_SHUTTING_DOWN,
                 failure != null ? failure : "connection to the server is closed; reconnect and resend what was not acknowledged");
         }
     }
 
-    /** Acks and Nacks, on the I/O thread. */
+    /** Under the lock: everything up to {@code upTo} is journaled. */
+    private void acknowledgeUpTo(final long upTo)
+    {
+        int released = 0;
+        for (long seq = ackedUpTo + 1; seq <= upTo && seq < nextSeq; seq++)
+        {
+            final int slot = (int)(seq & mask);
+            final ByteBuf frame = unacked[slot];
+            if (frame == null)
+            {
+                continue; // refused earlier (Nack): its permit is already back
+            }
+            frame.release();
+            unacked[slot] = null;
+            released++;
+            listener.onAck(seq);
+        }
+        if (upTo > ackedUpTo)
+        {
+            ackedUpTo = Math.min(upTo, nextSeq - 1);
+        }
+        window.release(released);
+    }
+
+    private void reconnectLoop()
+    {
+        while (!closed && !failed)
+        {
+            if (connected)
+            {
+                try
+                {
+                    synchronized (this)
+                    {
+                        while (connected && !closed && !failed)
+                        {
+                            wait();
+                        }
+                    }
+                }
+                catch (final InterruptedException e)
+                {
+                    return;
+                }
+                continue;
+            }
+            reconnect();
+        }
+    }
+
+    private void reconnect()
+    {
+        final long base = config.reconnectBackoff().toNanos();
+        long backoff = base;
+        int attempts = 0;
+        while (!closed && !failed)
+        {
+            attempts++;
+            final long sleep = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+            try
+            {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+            catch (final InterruptedException e)
+            {
+                return;
+            }
+            backoff = Math.min(backoff * 2, base * 32);
+            final ClientConnection next;
+            try
+            {
+                next = ClientConnection.open(config, new Messages());
+            }
+            catch (final RillClientException e)
+            {
+                if (e.code() == ErrorCode.PRODUCER_FENCED)
+                {
+                    fail(e.code(), e.getMessage());
+                    return;
+                }
+                continue; // not reachable yet: back off and try again
+            }
+            resume(next, attempts);
+            return;
+        }
+    }
+
+    private void resume(final ClientConnection next, final int attempts)
+    {
+        int resent = 0;
+        final long last;
+        lock.lock();
+        try
+        {
+            final ClientConnection old = connection;
+            connection = next;
+            last = next.lastSeq();
+            if (last < ackedUpTo)
+            {
+                fail(ErrorCode.INTERNAL_ERROR, "server's last journaled seq " + last + " for producer " + config.producerId() +
+                    " is below the acknowledged " + ackedUpTo + ": acknowledged events were lost (was the data directory replaced?)");
+                next.close();
+                return;
+            }
+            acknowledgeUpTo(last);
+            for (long seq = Math.max(last, ackedUpTo) + 1; seq < nextSeq; seq++)
+            {
+                final ByteBuf frame = unacked[(int)(seq & mask)];
+                if (frame != null)
+                {
+                    next.write(frame.retainedDuplicate());
+                    resent++;
+                }
+            }
+            reconnects++;
+            connected = true;
+            old.closeQuietlyLater();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        listener.onReconnected(attempts, last, resent);
+    }
+
+    private void fail(final ErrorCode code, final String message)
+    {
+        failure = code + ": " + message;
+        failed = true;
+        window.release(config.maxInFlight()); // wake a sender blocked on the window; it will see the failure
+        listener.onError(code, message);
+    }
+
+    private void disconnected(final ClientConnection from)
+    {
+        if (from != connection || closed)
+        {
+            return; // an old connection closing after it was replaced
+        }
+        connected = false;
+        if (!config.reconnect())
+        {
+            if (!failed)
+            {
+                fail(ErrorCode.SERVER_SHUTTING_DOWN, "connection to the server is closed; reconnect and resend what was not acknowledged");
+            }
+            return;
+        }
+        synchronized (this)
+        {
+            notifyAll();
+        }
+    }
+
+    /** Acks, Nacks and Errors of one connection, on its I/O thread. */
     private final class Messages implements ClientConnection.Messages
     {
+        private ClientConnection owner;
+
+        @Override
+        public void opened(final ClientConnection connection)
+        {
+            this.owner = connection;
+        }
+
         @Override
         public void onMessage(final int templateId, final UnsafeBuffer message, final int blockLength, final int version, final int length)
         {
             if (templateId == AckDecoder.TEMPLATE_ID)
             {
                 ack.wrap(message, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
-                onAckUpTo(ack.seq());
+                final long upTo = ack.seq();
+                lock.lock();
+                try
+                {
+                    if (owner == connection)
+                    {
+                        acknowledgeUpTo(upTo);
+                    }
+                }
+                finally
+                {
+                    lock.unlock();
+                }
             }
             else if (templateId == NackDecoder.TEMPLATE_ID)
             {
@@ -194,46 +459,50 @@ public final class RillProducer implements AutoCloseable
                 final long seq = nack.seq();
                 final ErrorCode code = ErrorCode.ofCode(nack.code());
                 final String text = nack.message();
-                if (seq > ackedUpTo && nackedAboveAck.add(seq))
+                lock.lock();
+                try
                 {
-                    window.release();
+                    if (seq > ackedUpTo && seq < nextSeq)
+                    {
+                        final int slot = (int)(seq & mask);
+                        if (unacked[slot] != null)
+                        {
+                            unacked[slot].release(); // refused: not resent
+                            unacked[slot] = null;
+                            window.release();
+                        }
+                    }
+                }
+                finally
+                {
+                    lock.unlock();
                 }
                 listener.onNack(seq, code, text);
             }
         }
 
-        private void onAckUpTo(final long upTo)
-        {
-            int released = 0;
-            for (long seq = ackedUpTo + 1; seq <= upTo; seq++)
-            {
-                if (!nackedAboveAck.isEmpty() && nackedAboveAck.remove(seq))
-                {
-                    continue;
-                }
-                released++;
-                listener.onAck(seq);
-            }
-            if (upTo > ackedUpTo)
-            {
-                ackedUpTo = upTo;
-            }
-            window.release(released);
-        }
-
         @Override
         public void onError(final ErrorCode code, final String message)
         {
-            failure = code + ": " + message;
-            failed = true;
-            listener.onError(code, message);
+            if (code == ErrorCode.PRODUCER_FENCED || !config.reconnect() ||
+                code == ErrorCode.HELLO_REQUIRED || code == ErrorCode.BAD_FRAME_LENGTH)
+            {
+                if (owner == null || owner == connection)
+                {
+                    fail(code, message);
+                }
+                return;
+            }
+            listener.onError(code, message); // SERVER_SHUTTING_DOWN and the like: reconnecting follows
         }
 
         @Override
         public void onClosed()
         {
-            failed = true;
-            window.release(config.maxInFlight()); // wake a sender blocked on the window; it will see the failure
+            if (owner != null)
+            {
+                disconnected(owner);
+            }
         }
     }
 }

@@ -51,9 +51,11 @@ final class ServeCommand implements Callable<Integer>
             System.out.println("rill: stopped; " + server.publish().published() + " results published this run");
             stopped.countDown();
         }, "rill-shutdown"));
-        System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d%n",
+        System.out.println("rill: " + server.recoverySummary());
+        System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d, durability %s%n",
             server.address().getHostString(), server.address().getPort(), cfg.journal().dataDir().toAbsolutePath(),
-            server.scoring(), cfg.pipeline().threading(), cfg.pipeline().waitStrategy(), cfg.pipeline().ringSize());
+            server.scoring(), cfg.pipeline().threading(), cfg.pipeline().waitStrategy(), cfg.pipeline().ringSize(),
+            cfg.durability().mode());
         System.out.flush();
         PipelineLatencies.Interval interval = null;
         long lastPublished = 0;
