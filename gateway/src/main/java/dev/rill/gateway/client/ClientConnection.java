@@ -126,7 +126,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
             c.close();
             throw new RillClientException("interrupted while connecting", e);
         }
-        catch (final RuntimeException e)
+        catch (final Exception e) // Netty's sync() rethrows checked causes (ConnectException) unchecked
         {
             c.close();
             throw new RillClientException("cannot connect to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);

@@ -350,6 +350,10 @@ public final class RillProducer implements AutoCloseable
                 }
                 continue; // not reachable yet: back off and try again
             }
+            catch (final RuntimeException e)
+            {
+                continue; // any other failure to connect: the same
+            }
             resume(next, attempts);
             return;
         }
