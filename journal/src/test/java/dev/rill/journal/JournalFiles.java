@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Test helper: finds and damages bytes of a journal's cycle files, the way a bad disk or copy would. */
-final class JournalFiles
+public final class JournalFiles
 {
     private static final int SEARCH_LIMIT = 8 << 20;
 
@@ -21,7 +21,7 @@ final class JournalFiles
     }
 
     /** @return the journal's cycle files ({@code *.cq4}), oldest first. */
-    static List<Path> cycleFiles(final Path journalDir)
+    public static List<Path> cycleFiles(final Path journalDir)
     {
         try (Stream<Path> files = Files.list(journalDir))
         {
@@ -34,7 +34,7 @@ final class JournalFiles
     }
 
     /** @return the position of the first occurrence of {@code text} (UTF-8) in the file's first 8 MiB. */
-    static long find(final Path file, final String text)
+    public static long find(final Path file, final String text)
     {
         final byte[] needle = text.getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(file))
@@ -63,7 +63,7 @@ final class JournalFiles
     }
 
     /** Flips the bits of {@code mask} in the byte at {@code position}. */
-    static void flip(final Path file, final long position, final int mask)
+    public static void flip(final Path file, final long position, final int mask)
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
@@ -79,7 +79,7 @@ final class JournalFiles
     }
 
     /** @return the 4-byte little-endian word at {@code position}. */
-    static int readInt(final Path file, final long position)
+    public static int readInt(final Path file, final long position)
     {
         try (FileChannel channel = FileChannel.open(file))
         {
@@ -94,7 +94,7 @@ final class JournalFiles
     }
 
     /** Writes a 4-byte little-endian word at {@code position}. */
-    static void writeInt(final Path file, final long position, final int value)
+    public static void writeInt(final Path file, final long position, final int value)
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
@@ -108,7 +108,7 @@ final class JournalFiles
     }
 
     /** Cuts the file to {@code size} bytes. */
-    static void truncate(final Path file, final long size)
+    public static void truncate(final Path file, final long size)
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
