@@ -13,6 +13,7 @@ import dev.rill.gateway.Gateway;
 import dev.rill.journal.ChronicleJournal;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
+import dev.rill.journal.verify.JournalStartCheck;
 import dev.rill.ml.FeatureExtractor;
 import dev.rill.ml.OnnxScorer;
 import dev.rill.ml.ScoringStage;
@@ -55,7 +56,8 @@ public final class RillServer implements AutoCloseable
     /**
      * Opens the journals, loads the model, starts the pipeline and binds the gateway.
      *
-     * @throws ConfigException, JournalException or ModelLoadException with a message for the operator.
+     * @throws ConfigException, JournalException (JournalCorruptException when the start check finds a
+     *         damaged journal) or ModelLoadException with a message for the operator.
      */
     public static RillServer start(final RillConfig config)
     {
@@ -74,6 +76,8 @@ public final class RillServer implements AutoCloseable
 
     private void open()
     {
+        // Before Chronicle opens them for writing: it would re-extend a cut file and append after the cut.
+        JournalStartCheck.requireIntact(config.journal(), IN, JournalStartCheck.FROM_FIRST, OUT);
         final TopicRegistry topics = new TopicRegistry(config.topics());
         final int maxBatch = config.pipeline().maxBatch();
 

@@ -58,13 +58,23 @@ public final class JournalScanner
      */
     public List<CycleFileSummary> scan(final long fromIndex, final JournalVisitor visitor)
     {
+        return scan(fromIndex, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * As {@link #scan(long, JournalVisitor)}, leaving out the files whose records all lie after
+     * {@code toIndex} (the file holding {@code toIndex} is scanned to its end).
+     */
+    public List<CycleFileSummary> scan(final long fromIndex, final long toIndex, final JournalVisitor visitor)
+    {
         final List<CycleFile> files = directory.cycleFiles();
         final int fromCycle = fromIndex < 0 ? Integer.MIN_VALUE : rollCycle.toCycle(fromIndex);
+        final int toCycle = toIndex == Long.MAX_VALUE ? Integer.MAX_VALUE : rollCycle.toCycle(toIndex);
         final List<CycleFileSummary> summaries = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++)
         {
             final CycleFile file = files.get(i);
-            if (file.cycle() >= fromCycle)
+            if (file.cycle() >= fromCycle && file.cycle() <= toCycle)
             {
                 summaries.add(scanFile(file, i == files.size() - 1, fromIndex, 0, visitor));
             }

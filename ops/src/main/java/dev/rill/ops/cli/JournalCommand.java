@@ -2,6 +2,7 @@ package dev.rill.ops.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -11,13 +12,34 @@ import dev.rill.journal.ChronicleJournal;
 import dev.rill.journal.JournalConfig;
 import dev.rill.ops.RillServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code rill journal ...}: read the journals of a data directory, live or not. */
-@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read the journals.",
-    subcommands = JournalCommand.Tail.class)
+@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read, check and inspect the journals.",
+    subcommands = {JournalCommand.Tail.class, JournalStatsCommand.class, JournalDumpCommand.class, JournalVerifyCommand.class})
 final class JournalCommand
 {
+    /**
+     * @param value    an option's value: "in", "out", or (when {@code allowAll}) "all".
+     * @return the journal names it stands for.
+     * @throws ParameterException (exit status 64) for anything else.
+     */
+    static List<String> names(final CommandSpec spec, final String option, final String value, final boolean allowAll)
+    {
+        if (RillServer.IN.equals(value) || RillServer.OUT.equals(value))
+        {
+            return List.of(value);
+        }
+        if (allowAll && "all".equals(value))
+        {
+            return List.of(RillServer.IN, RillServer.OUT);
+        }
+        throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not a journal; use in, out" +
+            (allowAll ? " or all" : ""));
+    }
+
     @Command(name = "tail", mixinStandardHelpOptions = true,
         description = "Print the last Results of journal \"out\", one line each; --follow keeps printing new ones.")
     static final class Tail implements Callable<Integer>
@@ -43,14 +65,13 @@ final class JournalCommand
             {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--lines must be 0 or more");
             }
-            final ResultText text = new ResultText();
             try (ChronicleJournal out = ChronicleJournal.openReadOnly(JournalConfig.of(dataDir), RillServer.OUT);
                 JournalReader reader = out.newReader())
             {
                 final ArrayDeque<String> last = new ArrayDeque<>();
                 final JournalReader.RecordHandler keepLast = (index, buffer, offset, length) ->
                 {
-                    final String line = text.format(index, buffer, offset, length);
+                    final String line = RecordText.formatResult(index, buffer, offset, length);
                     if (matches(line))
                     {
                         if (last.size() == lines && lines > 0)
@@ -74,7 +95,7 @@ final class JournalCommand
                 {
                     final JournalReader.RecordHandler print = (index, buffer, offset, length) ->
                     {
-                        final String line = text.format(index, buffer, offset, length);
+                        final String line = RecordText.formatResult(index, buffer, offset, length);
                         if (matches(line))
                         {
                             System.out.println(line);
