@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
     description = {"Print the records of a journal, in index order, as text or JSON lines.",
-        "--from/--to take an index (a number, as printed by dump, tail and verify) or an ISO-8601 instant",
-        "(e.g. 2026-11-25T18:00:00Z) compared with each record's event time; both ends are inclusive."})
+        "--from and --to take an index (a number, as dump, tail and verify print them) or an ISO-8601 instant "
+            + "(e.g. 2026-11-25T18:00:00Z) compared with each record's event time; both ends are inclusive."})
 final class JournalDumpCommand implements Callable<Integer>
 {
     @Spec
@@ -55,10 +55,10 @@ final class JournalDumpCommand implements Callable<Integer>
     @Option(names = "--to", paramLabel = "INDEX|TIME", description = "Last index, or latest event time")
     String to;
 
-    @Option(names = "--topic", description = "Only records of this topic")
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "Only records of this topic")
     String topic;
 
-    @Option(names = "--key", description = "Only records with this key")
+    @Option(names = "--key", paramLabel = "KEY", description = "Only records with this key")
     Long key;
 
     @Option(names = "--producer", paramLabel = "ID", description = "Only records of this producer id")

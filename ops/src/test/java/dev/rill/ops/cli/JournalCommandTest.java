@@ -204,6 +204,17 @@ class JournalCommandTest
         assertTrue(run.err().contains("index " + fixture.out.get(1)) && run.err().contains("checksum mismatch"), run.err());
     }
 
+    @Test
+    void tailStopsAtADamagedResultWithJournalCorrupt()
+    {
+        JournalFixture.flip(fixture.file("out").path(), fixture.positionOf("out", fixture.out.get(3)) + 33);
+        final CommandRun run = CommandRun.of("journal", "tail", "--data-dir", dir.toString());
+        assertEquals(ErrorCode.JOURNAL_CORRUPT.code(), run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("journal 'out' is corrupt: file " + fixture.file("out").name() + ", index " +
+            fixture.out.get(3) + ": checksum mismatch"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+    }
+
     /** @return for each "in" record printed (text lines), its ordinal in the fixture (0: the ProducerSession, 1-5: the Events). */
     private List<Long> ordinals(final CommandRun run)
     {
