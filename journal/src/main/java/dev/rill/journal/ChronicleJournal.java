@@ -7,7 +7,6 @@ import java.nio.file.Path;
 
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
-
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -41,6 +40,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ChronicleJournal implements Journal
 {
+    /**
+     * Longest record a reader believes (payload and trailer): Rill's records are below 5 KiB, so a
+     * longer one has a damaged length word, and copying it would read past the mapped file.
+     */
+    public static final int MAX_RECORD_LENGTH = 1 << 20;
+
     private final String name;
     private final Path directory;
     private final ChronicleQueue queue;
@@ -338,7 +343,13 @@ public final class ChronicleJournal implements Journal
                         continue;
                     }
                     final Bytes<?> bytes = dc.wire().bytes();
-                    final int stored = (int)bytes.readRemaining();
+                    final long remaining = bytes.readRemaining();
+                    if (remaining > MAX_RECORD_LENGTH)
+                    {
+                        dc.rollbackOnClose();
+                        throw corrupt(dc.index(), String.format("the record claims %,d bytes: its length word is damaged", remaining));
+                    }
+                    final int stored = (int)remaining;
                     if (stored > capacity)
                     {
                         grow(stored);
@@ -348,7 +359,7 @@ public final class ChronicleJournal implements Journal
                     if (length < 0 || !checksum.matches(recordView, 0, stored))
                     {
                         dc.rollbackOnClose();
-                        throw corrupt(dc.index(), stored);
+                        throw corrupt(dc.index(), reasonOf(stored));
                     }
                     handler.onRecord(dc.index(), record, 0, length);
                     read++;
@@ -369,14 +380,18 @@ public final class ChronicleJournal implements Journal
             tailer.close();
         }
 
-        private JournalCorruptException corrupt(final long index, final int stored)
+        private String reasonOf(final int stored)
         {
-            final File file = tailer.currentFile();
-            final String reason = stored < RecordChecksum.TRAILER_LENGTH ?
+            return stored < RecordChecksum.TRAILER_LENGTH ?
                 "record of " + stored + " bytes is shorter than its " + RecordChecksum.TRAILER_LENGTH + "-byte checksum" :
                 String.format("checksum mismatch: stored CRC32C %08x, computed %08x over the %d-byte payload",
                     RecordChecksum.stored(recordView, 0, stored), checksum.compute(recordView, 0, stored - RecordChecksum.TRAILER_LENGTH),
                     stored - RecordChecksum.TRAILER_LENGTH);
+        }
+
+        private JournalCorruptException corrupt(final long index, final String reason)
+        {
+            final File file = tailer.currentFile();
             return new JournalCorruptException(name, file == null ? "(unknown file)" : file.getName(), index, reason,
                 JournalCorruptException.VERIFY_ADVICE);
         }

@@ -218,6 +218,29 @@ class ChronicleJournalTest
         }
     }
 
+    @Test
+    void aDamagedLengthWordClaimingAHugeRecordIsACorruptRecordNotAFaultOrAHugeCopy()
+    {
+        final long damaged;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalConfig.of(dir), "out"))
+        {
+            append(journal, "first");
+            damaged = append(journal, "huge-MARK");
+        }
+        final Path file = JournalFiles.cycleFiles(dir.resolve("out")).get(0);
+        JournalFiles.writeInt(file, JournalFiles.find(file, "huge-MARK") - 4, 0x3F000010);
+        try (ChronicleJournal journal = ChronicleJournal.openReadOnly(JournalConfig.of(dir), "out");
+            JournalReader reader = journal.newReader())
+        {
+            final List<String> read = new ArrayList<>();
+            final JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> reader.poll(
+                (index, buffer, offset, length) -> read.add(buffer.getStringWithoutLengthUtf8(offset, length)), 10));
+            assertEquals(List.of("first"), read);
+            assertEquals(damaged, e.index());
+            assertTrue(e.reason().contains("its length word is damaged"), e.reason());
+        }
+    }
+
     private static long append(final ChronicleJournal journal, final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import dev.rill.journal.ChronicleJournal;
 import net.openhft.chronicle.wire.Wires;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,7 +50,7 @@ final class CycleFileReader implements AutoCloseable
     }
 
     /** Longest data record believed: Rill's records are below 5 KiB. */
-    static final int MAX_RECORD_LENGTH = 1 << 20;
+    static final int MAX_RECORD_LENGTH = ChronicleJournal.MAX_RECORD_LENGTH;
     private static final int WINDOW_BYTES = 4 << 20;
     private static final int HEADER_LENGTH = Wires.SPB_HEADER_SIZE;
 
