@@ -1,5 +1,7 @@
 package dev.rill.journal.verify;
 
+import dev.rill.journal.JournalCorruptException;
+
 /**
  * Something wrong (or worth knowing) about one place in a journal, as found by a
  * {@link JournalScanner}: which journal, which cycle file, the index of the record concerned, the
@@ -47,6 +49,15 @@ public record JournalProblem(String journal, String file, long index, long posit
         {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         }
+    }
+
+    /**
+     * @param advice what the operator should do, appended to the message.
+     * @return this problem as the exception a reader or the server's start check throws.
+     */
+    public JournalCorruptException toException(final String advice)
+    {
+        return new JournalCorruptException(journal, file, index, kind.label() + ": " + reason, advice);
     }
 
     /** @return one line naming file, index, byte position, kind and reason. */

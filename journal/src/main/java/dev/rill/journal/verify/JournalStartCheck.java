@@ -76,11 +76,9 @@ public final class JournalStartCheck
         }
         if (!damage.isEmpty())
         {
-            final JournalProblem first = damage.get(0);
             final String more = damage.size() == 1 ? "" : " (and " + (damage.size() - 1) + " more problem" +
                 (damage.size() == 2 ? "" : "s") + " after it)";
-            throw new JournalCorruptException(first.journal(), first.file(), first.index(),
-                first.kind().label() + ": " + first.reason() + more, ADVICE);
+            throw damage.get(0).toException(more.isEmpty() ? ADVICE : more.substring(1) + "; " + ADVICE);
         }
     }
 

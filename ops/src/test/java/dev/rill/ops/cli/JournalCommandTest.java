@@ -205,13 +205,24 @@ class JournalCommandTest
     }
 
     @Test
+    void tailOfACutFileReportsItInsteadOfLettingChronicleMapPastTheEnd()
+    {
+        JournalFixture.truncate(fixture.file("out").path(), fixture.positionOf("out", fixture.out.get(4)) + 6);
+        final CommandRun run = CommandRun.of("journal", "tail", "--data-dir", dir.toString(), "-n", "2");
+        assertEquals(ErrorCode.JOURNAL_CORRUPT.code(), run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("index " + fixture.out.get(4) + ": truncated"), run.err());
+        assertEquals(2, run.lines().size(), run.out());
+    }
+
+    @Test
     void tailStopsAtADamagedResultWithJournalCorrupt()
     {
         JournalFixture.flip(fixture.file("out").path(), fixture.positionOf("out", fixture.out.get(3)) + 33);
         final CommandRun run = CommandRun.of("journal", "tail", "--data-dir", dir.toString());
         assertEquals(ErrorCode.JOURNAL_CORRUPT.code(), run.status(), run.out() + run.err());
         assertTrue(run.err().contains("journal 'out' is corrupt: file " + fixture.file("out").name() + ", index " +
-            fixture.out.get(3) + ": checksum mismatch"), run.err());
+            fixture.out.get(3) + ": corrupt: checksum mismatch"), run.err());
+        assertEquals(4, run.lines().size(), "the intact Results are printed: " + run.out());
         assertFalse(run.err().contains("\tat "), run.err());
     }
 
