@@ -2,12 +2,14 @@ package dev.rill.gateway;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.ResultDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -18,6 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A slow subscriber never slows the pipeline or other subscribers: it simply reads the journal
  * later. The reader is created, used and closed on the channel's event loop only; {@link #wake()}
  * may be called from any thread.
+ *
+ * <p>A damaged record in "out" ends this subscription with an Error (INTERNAL_ERROR, naming the
+ * file, index and reason) after the Results before it: it is never sent and never skipped.
  */
 final class Subscription implements JournalReader.RecordHandler
 {
@@ -75,7 +80,16 @@ final class Subscription implements JournalReader.RecordHandler
         int sent = 0;
         while (channel.isWritable() && sent < DRAIN_BUDGET)
         {
-            final int read = reader.poll(this, 64);
+            final int read;
+            try
+            {
+                read = reader.poll(this, 64);
+            }
+            catch (final RuntimeException e)
+            {
+                failed(e);
+                return;
+            }
             if (read == 0)
             {
                 break;
@@ -117,6 +131,25 @@ final class Subscription implements JournalReader.RecordHandler
         view.putLong(MessageHeaderDecoder.ENCODED_LENGTH + ResultDecoder.outIndexEncodingOffset(), index, ResultDecoder.BYTE_ORDER);
         batch.writerIndex(start + FrameDecoder.LENGTH_FIELD + length);
         delivered++;
+    }
+
+    /**
+     * The journal cannot be read past here: a damaged record (the reader stays on it, so every
+     * later drain would fail again, each wake logging it) or an unreadable file. Sends the
+     * Results before it, then an Error saying why, and closes this connection; other
+     * subscribers and producers carry on.
+     */
+    private void failed(final RuntimeException e)
+    {
+        closed = true;
+        if (batch != null)
+        {
+            channel.write(batch, channel.voidPromise());
+            batch = null;
+        }
+        channel.writeAndFlush(new FrameWriter().error(channel.alloc(), ErrorCode.INTERNAL_ERROR,
+            "cannot deliver Results past journal out index " + reader.nextIndex() + ": " + e.getMessage()))
+            .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Closes the reader; call on the channel's event loop. */

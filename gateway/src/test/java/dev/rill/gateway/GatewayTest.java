@@ -411,10 +411,12 @@ class GatewayTest
         return decoder.code();
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_PRODUCER = new java.util.concurrent.atomic.AtomicLong(9);
+
     private static RawClient helloed(final TestBus bus) throws Exception
     {
         final RawClient raw = new RawClient(bus.address);
-        raw.sendFrame(RawClient.hello(9));
+        raw.sendFrame(RawClient.hello(NEXT_PRODUCER.incrementAndGet())); // one session per producer id: a second would fence the first
         assertEquals(WelcomeDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()));
         return raw;
     }

@@ -10,7 +10,13 @@ import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
 import java.util.concurrent.TimeUnit;
 
+import java.util.zip.CRC32C;
+
 import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +158,87 @@ class ChronicleJournalTest
         final JournalException e = assertThrows(JournalException.class,
             () -> ChronicleJournal.open(JournalConfig.of(file), "in"));
         assertTrue(e.getMessage().contains("cannot create directory"), e.getMessage());
+    }
+
+    @Test
+    void everyRecordIsStoredWithACrc32cTrailerOfItsPayloadThatReadersStrip()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalConfig.of(dir), "in"))
+        {
+            append(journal, "record-7");
+            assertEquals(List.of("record-7"), readAll(journal.newReader(), null));
+        }
+        try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.resolve("in")).readOnly(true).build();
+            ExcerptTailer tailer = queue.createTailer();
+            DocumentContext dc = tailer.readingDocument())
+        {
+            assertTrue(dc.isPresent());
+            final byte[] stored = dc.wire().bytes().toByteArray();
+            assertEquals(8 + 4, stored.length, "payload and a 4-byte trailer");
+            assertEquals("record-7", new String(stored, 0, 8, StandardCharsets.UTF_8));
+            final CRC32C crc = new CRC32C();
+            crc.update(stored, 0, 8);
+            assertEquals((int)crc.getValue(), java.nio.ByteBuffer.wrap(stored, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+        }
+    }
+
+    @Test
+    void aFlippedByteMakesTheReaderThrowNamingFileIndexAndReasonAndStayOnTheRecord()
+    {
+        final long damaged;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalConfig.of(dir), "in"))
+        {
+            append(journal, "first");
+            damaged = append(journal, "second-MARK");
+            append(journal, "third");
+        }
+        final Path file = JournalFiles.cycleFiles(dir.resolve("in")).get(0);
+        JournalFiles.flip(file, JournalFiles.find(file, "MARK") + 1, 0x04);
+        try (ChronicleJournal journal = ChronicleJournal.openReadOnly(JournalConfig.of(dir), "in");
+            JournalReader reader = journal.newReader())
+        {
+            final List<String> read = new ArrayList<>();
+            final JournalReader.RecordHandler collect = (index, buffer, offset, length) ->
+                read.add(buffer.getStringWithoutLengthUtf8(offset, length));
+            final JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> reader.poll(collect, 10));
+            assertEquals(List.of("first"), read, "records before the damaged one are handed out");
+            assertEquals("in", e.journal());
+            assertEquals(file.getFileName().toString(), e.file());
+            assertEquals(damaged, e.index());
+            assertTrue(e.reason().startsWith("checksum mismatch"), e.reason());
+            assertTrue(e.getMessage().contains("rill journal verify"), e.getMessage());
+
+            final JournalCorruptException again = assertThrows(JournalCorruptException.class, () -> reader.poll(collect, 10));
+            assertEquals(damaged, again.index(), "the reader stays on the damaged record");
+            assertEquals(List.of("first"), read);
+
+            assertTrue(reader.moveToAtOrAfter(damaged + 1));
+            reader.poll(collect, 10);
+            assertEquals(List.of("first", "third"), read, "the caller can step over it explicitly");
+        }
+    }
+
+    @Test
+    void aDamagedLengthWordClaimingAHugeRecordIsACorruptRecordNotAFaultOrAHugeCopy()
+    {
+        final long damaged;
+        try (ChronicleJournal journal = ChronicleJournal.open(JournalConfig.of(dir), "out"))
+        {
+            append(journal, "first");
+            damaged = append(journal, "huge-MARK");
+        }
+        final Path file = JournalFiles.cycleFiles(dir.resolve("out")).get(0);
+        JournalFiles.writeInt(file, JournalFiles.find(file, "huge-MARK") - 4, 0x3F000010);
+        try (ChronicleJournal journal = ChronicleJournal.openReadOnly(JournalConfig.of(dir), "out");
+            JournalReader reader = journal.newReader())
+        {
+            final List<String> read = new ArrayList<>();
+            final JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> reader.poll(
+                (index, buffer, offset, length) -> read.add(buffer.getStringWithoutLengthUtf8(offset, length)), 10));
+            assertEquals(List.of("first"), read);
+            assertEquals(damaged, e.index());
+            assertTrue(e.reason().contains("its length word is damaged"), e.reason());
+        }
     }
 
     private static long append(final ChronicleJournal journal, final String text)

@@ -12,6 +12,7 @@ import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.bus.Journal;
+import dev.rill.journal.Checkpoint;
 import dev.rill.journal.CheckpointStore;
 import dev.rill.journal.CheckpointWriter;
 import dev.rill.journal.ChronicleJournal;
@@ -20,6 +21,7 @@ import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalRecovery;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
+import dev.rill.journal.verify.JournalStartCheck;
 import dev.rill.ml.FeatureExtractor;
 import dev.rill.ml.OnnxScorer;
 import dev.rill.ml.ScoringStage;
@@ -72,7 +74,8 @@ public final class RillServer implements AutoCloseable
     /**
      * Opens the journals, loads the model, starts the pipeline and binds the gateway.
      *
-     * @throws ConfigException, JournalException or ModelLoadException with a message for the operator.
+     * @throws ConfigException, JournalException (JournalCorruptException when the start check finds a
+     *         damaged journal) or ModelLoadException with a message for the operator.
      */
     public static RillServer start(final RillConfig config)
     {
@@ -92,6 +95,12 @@ public final class RillServer implements AutoCloseable
     private void open()
     {
         final long openStart = System.nanoTime();
+        // Before Chronicle opens them for writing: it would re-extend a cut file and append after the
+        // cut. "in" is checked from the newest checkpoint on (what recovery reads), "out" at its end.
+        final CheckpointStore store = new CheckpointStore(
+            config.journal().dataDir().resolve(CheckpointStore.DIRECTORY), config.checkpoint().keep());
+        final Checkpoint newest = store.loadNewestValid(warning -> { }); // recovery reports damaged ones
+        JournalStartCheck.requireIntact(config.journal(), IN, newest == null ? JournalStartCheck.FROM_FIRST : newest.inIndex(), OUT);
         final TopicRegistry topics = new TopicRegistry(config.topics());
         final int maxBatch = config.pipeline().maxBatch();
 
@@ -107,8 +116,6 @@ public final class RillServer implements AutoCloseable
 
         // Recovery: state from the newest intact checkpoint plus the rest of "in"; then the events
         // of "in" without a Result go through the pipeline before anything new is accepted.
-        final CheckpointStore store = new CheckpointStore(
-            config.journal().dataDir().resolve(CheckpointStore.DIRECTORY), config.checkpoint().keep());
         recovery = JournalRecovery.recover(in, out, store, RillServer::warn);
         checkpoints = track(new CheckpointWriter(store,
             recovery.checkpoint() == null ? Journal.NO_INDEX : recovery.checkpoint().inIndex(), RillServer::warn));

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.ErrorCode;
+import dev.rill.journal.JournalCorruptException;
 import dev.rill.journal.JournalException;
 import dev.rill.ml.ModelLoadException;
 import picocli.CommandLine;
@@ -65,6 +66,10 @@ public final class RillCommand
         if (ex instanceof ConfigException)
         {
             code = ErrorCode.CONFIG_INVALID;
+        }
+        else if (ex instanceof JournalCorruptException)
+        {
+            code = ErrorCode.JOURNAL_CORRUPT;
         }
         else if (ex instanceof JournalException)
         {

@@ -1,18 +1,26 @@
 package dev.rill.ops.cli;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.rill.bus.metrics.PipelineLatencies;
+import dev.rill.journal.JournalCorruptException;
+import dev.rill.journal.verify.JournalQuarantine;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code rill serve}: runs a bus until SIGINT/SIGTERM, then drains it and stops. */
+/**
+ * {@code rill serve}: runs a bus until SIGINT/SIGTERM (or, in-process, an interrupt), then drains it
+ * and stops. A damaged journal stops the start (exit status 23) unless {@code --quarantine-corrupt}
+ * moves the damaged files aside.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the bus: gateway, journals, scoring. Stops cleanly on Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer>
@@ -30,6 +38,11 @@ final class ServeCommand implements Callable<Integer>
         description = "Seconds between status lines; 0 for none (default: ${DEFAULT-VALUE})")
     int statsInterval;
 
+    @Option(names = "--quarantine-corrupt",
+        description = "When the start check finds a damaged journal file, move it to <dataDir>/quarantine/<journal>/ " +
+            "and start without it (its records are no longer served; see ops/runbooks/corrupt-journal.md)")
+    boolean quarantineCorrupt;
+
     @Override
     public Integer call() throws Exception
     {
@@ -42,21 +55,76 @@ final class ServeCommand implements Callable<Integer>
         {
             cfg = cfg.withGateway(cfg.gateway().withPort(port));
         }
-        final RillServer server = RillServer.start(cfg);
+        final RillServer server = quarantineCorrupt ? startQuarantining(cfg) : RillServer.start(cfg);
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        final Thread shutdown = new Thread(() ->
         {
             System.out.println("rill: stopping: draining the pipeline");
             server.close();
             System.out.println("rill: stopped; " + server.publish().published() + " results published this run");
             stopped.countDown();
-        }, "rill-shutdown"));
+        }, "rill-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.println("rill: " + server.recoverySummary());
         System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d, durability %s%n",
             server.address().getHostString(), server.address().getPort(), cfg.journal().dataDir().toAbsolutePath(),
             server.scoring(), cfg.pipeline().threading(), cfg.pipeline().waitStrategy(), cfg.pipeline().ringSize(),
             cfg.durability().mode());
         System.out.flush();
+        try
+        {
+            printStatusUntilStopped(server, stopped);
+        }
+        catch (final InterruptedException e)
+        {
+            // Interrupted by whoever runs this command in-process: stop as SIGTERM would.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            shutdown.run();
+        }
+        return 0;
+    }
+
+    /**
+     * Starts the server; each time its start check finds a damaged journal file, moves that file to
+     * the quarantine directory, says so, and tries again. A file that stays damaged after its move
+     * (it could not be moved) stops it.
+     */
+    private static RillServer startQuarantining(final RillConfig cfg)
+    {
+        final Set<String> moved = new HashSet<>();
+        while (true)
+        {
+            try
+            {
+                return RillServer.start(cfg);
+            }
+            catch (final JournalCorruptException e)
+            {
+                if (!moved.add(e.journal() + "/" + e.file()))
+                {
+                    throw e;
+                }
+                final JournalQuarantine.QuarantinedFile q = JournalQuarantine.quarantine(cfg.journal(), e.journal(), e.file());
+                System.out.printf("rill: quarantined journal '%s' file %s (index %d: %s)%n  moved to %s;%n  %s%n",
+                    e.journal(), e.file(), e.index(), e.reason(), q.to().toAbsolutePath(), lost(q));
+                System.out.flush();
+            }
+        }
+    }
+
+    private static String lost(final JournalQuarantine.QuarantinedFile q)
+    {
+        final String records = q.records() == 0 ? "no readable records" :
+            String.format("%,d records (indexes %d to %d)", q.records(), q.firstIndex(), q.lastIndex());
+        final String what = RillServer.OUT.equals(q.journal()) ?
+            "no longer served: subscribers will not receive these Results, and resuming at one of these indexes continues after them" :
+            "no longer in the journal: these events are not journaled any more, and a producer resending one of them has it " +
+                "journaled and scored again";
+        return "the " + records + " found in it, and any after its damage, are " + what;
+    }
+
+    private void printStatusUntilStopped(final RillServer server, final CountDownLatch stopped) throws InterruptedException
+    {
         PipelineLatencies.Interval interval = null;
         long lastPublished = 0;
         while (!stopped.await(statsInterval <= 0 ? 3600 : statsInterval, TimeUnit.SECONDS))
@@ -73,6 +141,5 @@ final class ServeCommand implements Callable<Integer>
                 lastPublished = published;
             }
         }
-        return 0;
     }
 }
