@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.rill.bus.AckSink;
 import dev.rill.bus.CapacityListener;
+import dev.rill.bus.DiskFullAction;
+import dev.rill.bus.DiskSpaceListener;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
@@ -34,11 +36,15 @@ import org.agrona.concurrent.EpochNanoClock;
  * {@link Pipeline}, and is the pipeline's {@link AckSink}, {@link ResultListener} and
  * {@link CapacityListener}, handing each callback to the right connection's event loop.
  *
+ * <p>It is also the disk monitor's {@link DiskSpaceListener}: while the data directory is below
+ * its free-space reserve, new events are refused with {@code DISK_FULL} or producing connections
+ * stop reading ({@link #onDiskFull(DiskFullAction)}); the check costs each event one volatile read.
+ *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
  * by the pipeline thread without locks.
  */
-public final class Gateway implements AckSink, ResultListener, CapacityListener, AutoCloseable
+public final class Gateway implements AckSink, ResultListener, CapacityListener, DiskSpaceListener, AutoCloseable
 {
     private final GatewayConfig config;
     private final TopicRegistry topics;
@@ -53,6 +59,9 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final LongAdder accepted = new LongAdder();
     private final AtomicLongArray refusedByCode = new AtomicLongArray(ErrorCode.values().length);
     private final LongAdder pauses = new LongAdder();
+    private final AtomicInteger diskPausedConnections = new AtomicInteger();
+    private DiskFullAction diskFullAction = DiskFullAction.REFUSE;
+    private volatile boolean diskBelowReserve;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -76,6 +85,16 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.out = Objects.requireNonNull(out, "out");
+        return this;
+    }
+
+    /**
+     * Sets what happens to new events while the disk is below its reserve ({@code journal.onDiskFull});
+     * {@link DiskFullAction#REFUSE} unless set. Call before {@link #start()}.
+     */
+    public Gateway onDiskFull(final DiskFullAction action)
+    {
+        this.diskFullAction = Objects.requireNonNull(action, "action");
         return this;
     }
 
@@ -216,6 +235,46 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         }
     }
 
+    /**
+     * Disk monitor thread: the data directory crossed its free-space reserve. Below it, each new
+     * event is refused or its connection paused; back above it, paused connections resume.
+     */
+    @Override
+    public void onDiskSpaceChanged(final boolean belowReserve, final long usableBytes, final long reserveBytes)
+    {
+        diskBelowReserve = belowReserve; // volatile write, then read each connection's volatile flag: see ServerConnection.pauseForDisk
+        if (belowReserve)
+        {
+            return;
+        }
+        for (int i = 0; i < connections.length(); i++)
+        {
+            final ServerConnection c = connections.get(i);
+            if (c != null)
+            {
+                c.scheduleDiskResume();
+            }
+        }
+    }
+
+    /** @return 1 while the data directory is below its free-space reserve, else 0: a gauge to alert on. */
+    public int belowDiskReserve()
+    {
+        return diskBelowReserve ? 1 : 0;
+    }
+
+    /** @return events refused with DISK_FULL since start (refuse mode). */
+    public long diskFullRefusals()
+    {
+        return refusedCount(ErrorCode.DISK_FULL);
+    }
+
+    /** @return producing connections not read right now because the disk is below its reserve (pause mode). */
+    public int diskPausedConnections()
+    {
+        return diskPausedConnections.get();
+    }
+
     /** @return events accepted into the ring since start. */
     public long acceptedEvents()
     {
@@ -282,6 +341,27 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     boolean closing()
     {
         return closing;
+    }
+
+    /** One volatile read: the per-event disk check. */
+    boolean diskBelowReserve()
+    {
+        return diskBelowReserve;
+    }
+
+    DiskFullAction diskFullAction()
+    {
+        return diskFullAction;
+    }
+
+    void connectionDiskPaused()
+    {
+        diskPausedConnections.incrementAndGet();
+    }
+
+    void connectionDiskResumed()
+    {
+        diskPausedConnections.decrementAndGet();
     }
 
     void eventAccepted()

@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.Journal;
@@ -33,9 +34,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Back-pressure: when the ring is full the connection stops reading (autoRead off) and leaves
  * the frame in the decoder; the pipeline wakes it when slots free up, and decoding resumes at that
  * frame. Nothing accepted is dropped and nothing is acknowledged before it is journaled.
+ *
+ * <p>Disk reserve: while the data directory is below its free-space reserve (one volatile read per
+ * event), a valid new event is refused with Nack {@code DISK_FULL}, or, in pause mode, left unread
+ * with reading paused until the disk monitor reports space again ({@link #scheduleDiskResume()}).
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
+    private static final String DISK_FULL_MESSAGE = "the server's disk is below its free-space reserve (journal.diskReserve): " +
+        "this event was not journaled; send it again later as a new event (new seq): the server accepts events again by itself when space frees";
+
     private final Gateway gateway;
     private final int id;
     private final Pipeline pipeline;
@@ -60,6 +68,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private long lastAckSent = -1;
     private volatile long ackedSeq = -1;
     private volatile boolean paused;
+    private volatile boolean diskPaused;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -98,6 +107,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             paused = false;
             gateway.connectionResumed();
+        }
+        if (diskPaused)
+        {
+            diskPaused = false;
+            gateway.connectionDiskResumed();
         }
         if (subscription != null)
         {
@@ -211,6 +225,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
             return true;
         }
+        if (gateway.diskBelowReserve())
+        {
+            return onDiskBelowReserve(ctx, seq);
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
@@ -310,6 +328,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             unpause();
         }
         return sequence;
+    }
+
+    /** The event is valid but the disk is below its reserve: refuse it, or leave it unread and pause. */
+    private boolean onDiskBelowReserve(final ChannelHandlerContext ctx, final long seq)
+    {
+        if (gateway.diskFullAction() == DiskFullAction.PAUSE)
+        {
+            pauseForDisk();
+            return false; // the frame stays in the decoder and is read again on resume
+        }
+        nack(ctx, seq, ErrorCode.DISK_FULL, DISK_FULL_MESSAGE);
+        return true;
     }
 
     private void onSubscribe(final ChannelHandlerContext ctx, final int length)
@@ -438,6 +468,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         sendAck();
     }
 
+    /**
+     * Disk monitor thread: space is back above the reserve; resume reading if paused for disk.
+     * Pairs with {@link #pauseForDisk()}: the monitor writes the gateway's volatile state, then
+     * reads this connection's volatile flag; the connection writes its flag, then reads the state.
+     * Whichever comes second sees the other, so no connection stays paused with space free.
+     */
+    void scheduleDiskResume()
+    {
+        if (diskPaused && channel != null && !resumeScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(resumeTask);
+        }
+    }
+
+    private void pauseForDisk()
+    {
+        if (!diskPaused)
+        {
+            diskPaused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionDiskPaused();
+        }
+        if (!gateway.diskBelowReserve())
+        {
+            scheduleDiskResume(); // space came back between the check and the flag
+        }
+    }
+
     /** Pipeline thread: slots were freed; resume reading if paused. */
     void scheduleResume()
     {
@@ -473,11 +531,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private void resume()
     {
         resumeScheduled.set(false);
-        if (!paused || !channel.isActive())
+        if ((!paused && !diskPaused) || !channel.isActive())
         {
             return;
         }
         unpause();
+        if (diskPaused)
+        {
+            diskPaused = false;
+            channel.config().setAutoRead(true);
+            gateway.connectionDiskResumed();
+        }
         // Re-enter the decoder: it resumes at the frame it left unread.
         channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
         channel.pipeline().fireChannelReadComplete();

@@ -11,6 +11,7 @@ import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.journal.ChronicleJournal;
+import dev.rill.journal.DiskSpaceMonitor;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
 import dev.rill.ml.FeatureExtractor;
@@ -45,6 +46,7 @@ public final class RillServer implements AutoCloseable
     private ScoringStage scoring;
     private PublishStage publish;
     private InetSocketAddress address;
+    private DiskSpaceMonitor diskMonitor;
     private boolean closed;
 
     private RillServer(final RillConfig config)
@@ -91,6 +93,7 @@ public final class RillServer implements AutoCloseable
         pipeline = new Pipeline(config.pipeline(), new JournalStage(in, clock), scoring, publish);
         pipeline.capacityListener(gateway);
         gateway.attach(pipeline, out);
+        openStorageGuards(); // before the gateway binds: a full disk is known before the first event
         pipeline.start();
         try
         {
@@ -110,6 +113,26 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    // ---- Storage guards (issue 4): the disk reserve. Kept apart from open() on purpose. ----
+
+    /**
+     * Starts the disk-space monitor (unless {@code journal.diskReserve} is 0) with the gateway as
+     * its listener. Call after the journals (which create the data directory) and the gateway
+     * exist, before the gateway binds. Whatever is started here is closed before the journals.
+     */
+    private void openStorageGuards()
+    {
+        diskMonitor = track(DiskSpaceMonitor.of(config.journal().dataDir(), config.journal().diskReserve(),
+            config.journal().onDiskFull(), gateway, System.err::println));
+        gateway.onDiskFull(config.journal().onDiskFull());
+    }
+
+    /** @return the disk-space monitor: its gauge, and a probe that can be swapped (drills, tests). */
+    public DiskSpaceMonitor diskMonitor()
+    {
+        return diskMonitor;
     }
 
     /** @return the address the gateway listens on. */

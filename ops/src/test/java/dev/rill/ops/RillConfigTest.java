@@ -3,6 +3,7 @@ package dev.rill.ops;
 import java.nio.file.Path;
 
 import dev.rill.bus.ConfigException;
+import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,35 @@ class RillConfigTest
     {
         final ConfigException e = assertThrows(ConfigException.class,
             () -> RillConfig.parse("pipeline:\n  ringSize: 1000\n", "rill.yaml", BASE));
-        assertEquals("rill.yaml: pipeline.ringSize: value '1000' is invalid: a power of two, at least 2", e.getMessage());
+        assertEquals("rill.yaml: pipeline.ringSize: value '1000' is invalid: a power of two, at least 2 (line 2)", e.getMessage());
+    }
+
+    @Test
+    void diskReserveAndDiskFullActionAreReadWithUnitsAndDefaultToHalfAGibibyteAndRefuse()
+    {
+        final RillConfig defaults = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(512L << 20, defaults.journal().diskReserve());
+        assertEquals(DiskFullAction.REFUSE, defaults.journal().onDiskFull());
+        final RillConfig config = RillConfig.parse("journal:\n  diskReserve: 1.5GiB\n  onDiskFull: pause\n", "rill.yaml", BASE);
+        assertEquals(3L << 29, config.journal().diskReserve());
+        assertEquals(DiskFullAction.PAUSE, config.journal().onDiskFull());
+        assertEquals(DiskFullAction.PAUSE, config.withDataDir(Path.of("/x")).journal().onDiskFull(), "overriding dataDir keeps the rest");
+        assertEquals(1048576, RillConfig.parse("journal:\n  diskReserve: 1048576\n", "rill.yaml", BASE).journal().diskReserve(),
+            "a plain number is bytes");
+        assertEquals(0, RillConfig.parse("journal:\n  diskReserve: 0\n", "rill.yaml", BASE).journal().diskReserve());
+    }
+
+    @Test
+    void aBadSizeNamesTheKeyTheValueTheUnitsAndTheLine()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("gateway:\n  port: 1\njournal:\n  rollCycle: FAST_DAILY\n  diskReserve: 512MB\n", "rill.yaml", BASE));
+        assertEquals("rill.yaml: journal.diskReserve: value '512MB' is invalid: a size: a whole number of bytes, " +
+            "or a number and a unit B, KiB, MiB, GiB, TiB (e.g. 512MiB) (line 5)", e.getMessage());
+        final ConfigException action = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  onDiskFull: panic\n", "rill.yaml", BASE));
+        assertTrue(action.getMessage().contains("journal.onDiskFull") && action.getMessage().contains("PAUSE") &&
+            action.getMessage().contains("line 2"), action.getMessage());
     }
 
     @Test
