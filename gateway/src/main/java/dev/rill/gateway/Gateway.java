@@ -2,6 +2,7 @@ package dev.rill.gateway;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.ResultListener;
+import dev.rill.bus.SubscriberPositions;
 import dev.rill.bus.TopicRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -62,6 +64,9 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final AtomicInteger diskPausedConnections = new AtomicInteger();
     private DiskFullAction diskFullAction = DiskFullAction.REFUSE;
     private volatile boolean diskBelowReserve;
+    private SubscriberPositions positions;
+    private final ConcurrentHashMap<String, Subscription> namedSubscriptions = new ConcurrentHashMap<>();
+    private volatile long lastPublishedOutIndex = Journal.NO_INDEX;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -85,6 +90,18 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.out = Objects.requireNonNull(out, "out");
+        this.lastPublishedOutIndex = out.lastIndex();
+        return this;
+    }
+
+    /**
+     * Keeps named subscribers' positions here: a Subscribe with a name registers it, start NAMED
+     * resumes after its committed index, Commit moves it. Without this, named subscriptions are
+     * refused. Call before {@link #start()}.
+     */
+    public Gateway subscriberPositions(final SubscriberPositions positions)
+    {
+        this.positions = Objects.requireNonNull(positions, "positions");
         return this;
     }
 
@@ -212,6 +229,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     @Override
     public void onResultsPublished(final long lastOutIndex)
     {
+        lastPublishedOutIndex = lastOutIndex; // one volatile store per batch: bounds what a Commit may name
         for (int i = 0, n = subscriptions.size(); i < n; i++)
         {
             subscriptions.get(i).wake();
@@ -341,6 +359,38 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     boolean closing()
     {
         return closing;
+    }
+
+    SubscriberPositions positions()
+    {
+        return positions;
+    }
+
+    /** @return the out index of the last Result published, as of the last batch (a lower bound of out's last index). */
+    long lastPublishedOutIndex()
+    {
+        return lastPublishedOutIndex;
+    }
+
+    /**
+     * Makes {@code s} the live subscription of its name. A previous holder of the name keeps
+     * streaming but loses the right to Commit (its Commits are refused): the newest one wins,
+     * as after a reconnect the old connection may not be closed yet.
+     */
+    void takeName(final String name, final Subscription s)
+    {
+        namedSubscriptions.put(name, s);
+    }
+
+    /** @return whether {@code s} is still its name's live subscription. */
+    boolean holdsName(final String name, final Subscription s)
+    {
+        return namedSubscriptions.get(name) == s;
+    }
+
+    void releaseName(final String name, final Subscription s)
+    {
+        namedSubscriptions.remove(name, s);
     }
 
     /** One volatile read: the per-event disk check. */

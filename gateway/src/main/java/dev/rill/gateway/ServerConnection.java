@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
-import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
+import dev.rill.bus.codec.CommitDecoder;
 import dev.rill.bus.codec.EventDecoder;
 import dev.rill.bus.codec.HelloDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.PingDecoder;
-import dev.rill.bus.codec.StartPosition;
+import dev.rill.bus.codec.ProducerSessionDecoder;
 import dev.rill.bus.codec.SubscribeDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +25,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The server side of one TCP connection: Hello, then Events into the ring and/or one Subscribe.
+ *
+ * <p>The subscriber side (Subscribe, Commit, the Results stream) is the connection's
+ * {@link SubscriberSession}.
  *
  * <p>Runs on the channel's event loop, except {@link #acknowledge(long)} and
  * {@link #scheduleResume()}, which the pipeline thread calls and which only hand work to the loop.
@@ -51,7 +54,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final HelloDecoder hello = new HelloDecoder();
-    private final SubscribeDecoder subscribe = new SubscribeDecoder();
     private final PingDecoder ping = new PingDecoder();
     private final EventValidator validator;
     private final AtomicBoolean ackScheduled = new AtomicBoolean();
@@ -59,7 +61,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private final Runnable ackTask = this::sendAck;
     private final Runnable resumeTask = this::resume;
     private Channel channel;
-    private Subscription subscription;
+    private final SubscriberSession subscriber;
     private boolean helloReceived;
     private boolean failed;
     private long producerId;
@@ -76,6 +78,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.id = id;
         this.pipeline = gateway.pipeline();
         this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
+        this.subscriber = new SubscriberSession(gateway, this, writer);
     }
 
     int id()
@@ -113,12 +116,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             diskPaused = false;
             gateway.connectionDiskResumed();
         }
-        if (subscription != null)
-        {
-            gateway.removeSubscription(subscription);
-            subscription.close();
-            subscription = null;
-        }
+        subscriber.close();
         gateway.unregister(this);
         super.channelInactive(ctx);
     }
@@ -132,9 +130,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        if (subscription != null && ctx.channel().isWritable())
+        if (ctx.channel().isWritable())
         {
-            subscription.wake();
+            subscriber.onWritable();
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -180,15 +178,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             case HelloDecoder.TEMPLATE_ID:
                 return onHello(ctx, length);
             case SubscribeDecoder.TEMPLATE_ID:
-                onSubscribe(ctx, length);
+                subscriber.onSubscribe(ctx, view, header, length);
                 return true;
             case PingDecoder.TEMPLATE_ID:
                 onPing(ctx, length);
                 return true;
+            case CommitDecoder.TEMPLATE_ID:
+                subscriber.onCommit(ctx, view, header, length);
+                return true;
             default:
-                if (templateId >= 1 && templateId <= 11)
+                if (templateId >= 1 && templateId <= ProducerSessionDecoder.TEMPLATE_ID)
                 {
-                    nack(ctx, -1, ErrorCode.UNEXPECTED_MESSAGE, "message type " + templateId + " is sent by the server only");
+                    // Welcome, Result, Ack, ...: server to client; ProducerSession: a journal record only.
+                    nack(ctx, -1, ErrorCode.UNEXPECTED_MESSAGE, "message type " + templateId + " is not sent by clients");
                 }
                 else
                 {
@@ -342,71 +344,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         return true;
     }
 
-    private void onSubscribe(final ChannelHandlerContext ctx, final int length)
-    {
-        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 > length || header.blockLength() < SubscribeDecoder.BLOCK_LENGTH)
-        {
-            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe of " + length + " bytes is truncated");
-            return;
-        }
-        if (subscription != null)
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "this connection already has a subscription; open another connection");
-            return;
-        }
-        subscribe.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        final short startRaw = subscribe.startRaw();
-        if (startRaw < 0 || startRaw > StartPosition.INDEX.value())
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown start position " + startRaw +
-                "; use 0 (EARLIEST), 1 (LATEST) or 2 (INDEX)");
-            return;
-        }
-        final StartPosition start = StartPosition.get(startRaw);
-        final long index = subscribe.index();
-        final int topicLength = subscribe.topicLength();
-        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 + topicLength > length)
-        {
-            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe topic runs past the frame");
-            return;
-        }
-        final String topic = subscribe.topic();
-        if (!topic.isEmpty() && gateway.topics().find(topic) < 0)
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown topic '" + topic + "'");
-            return;
-        }
-        final Journal out = gateway.out();
-        final Subscription s = new Subscription(ctx.channel(), out, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        final long startIndex;
-        switch (start)
-        {
-            case EARLIEST:
-                s.reader().toStart();
-                startIndex = out.firstIndex();
-                break;
-            case LATEST:
-                s.reader().toEnd();
-                startIndex = Journal.NO_INDEX;
-                break;
-            case INDEX:
-            default:
-                if (!s.reader().moveToAtOrAfter(index))
-                {
-                    s.close();
-                    nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "index " + index + " is outside journal out (first " +
-                        out.firstIndex() + ", last " + out.lastIndex() + "); use EARLIEST, LATEST, or an index in that range");
-                    return;
-                }
-                startIndex = index;
-                break;
-        }
-        subscription = s;
-        ctx.write(writer.subscribed(ctx.alloc(), startIndex, topic), ctx.voidPromise());
-        gateway.addSubscription(s);
-        s.wake();
-    }
-
     private void onPing(final ChannelHandlerContext ctx, final int length)
     {
         if (MessageHeaderDecoder.ENCODED_LENGTH + PingDecoder.BLOCK_LENGTH > length)
@@ -418,7 +355,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         ctx.write(writer.pong(ctx.alloc(), ping.timeNanos()), ctx.voidPromise());
     }
 
-    private void nack(final ChannelHandlerContext ctx, final long seq, final ErrorCode code, final String message)
+    /** Refuses one frame; the connection stays open. Event loop. */
+    void nack(final ChannelHandlerContext ctx, final long seq, final ErrorCode code, final String message)
     {
         gateway.countRefused(code);
         ctx.write(writer.nack(ctx.alloc(), seq, code, message), ctx.voidPromise());

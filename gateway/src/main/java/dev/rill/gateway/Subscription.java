@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
+import dev.rill.bus.NamedPosition;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.ResultDecoder;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +19,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A slow subscriber never slows the pipeline or other subscribers: it simply reads the journal
  * later. The reader is created, used and closed on the channel's event loop only; {@link #wake()}
  * may be called from any thread.
+ *
+ * <p>A named subscription also holds its {@link NamedPosition}: the connection's Commits move it,
+ * from the same event loop.
  */
 final class Subscription implements JournalReader.RecordHandler
 {
@@ -32,6 +36,8 @@ final class Subscription implements JournalReader.RecordHandler
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private ByteBuf batch;
     private long delivered;
+    private long lastReadIndex = Journal.NO_INDEX;
+    private NamedPosition position;
     private boolean closed;
 
     /**
@@ -47,6 +53,24 @@ final class Subscription implements JournalReader.RecordHandler
     JournalReader reader()
     {
         return reader;
+    }
+
+    /** Makes this a named subscription; event loop. */
+    void position(final NamedPosition position)
+    {
+        this.position = position;
+    }
+
+    /** @return the named position, or null for an unnamed subscription. */
+    NamedPosition position()
+    {
+        return position;
+    }
+
+    /** @return the highest out index this subscription has read (sent, or skipped by its topic filter). Event loop. */
+    long lastReadIndex()
+    {
+        return lastReadIndex;
     }
 
     /** Schedules a drain on the channel's event loop unless one is pending. Any thread. */
@@ -97,6 +121,7 @@ final class Subscription implements JournalReader.RecordHandler
     @Override
     public void onRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
     {
+        lastReadIndex = index;
         if (topicFilter.length > 0 && !topicMatches(buffer, offset))
         {
             return;

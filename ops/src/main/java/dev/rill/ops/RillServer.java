@@ -12,6 +12,7 @@ import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.journal.ChronicleJournal;
 import dev.rill.journal.DiskSpaceMonitor;
+import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
 import dev.rill.ml.FeatureExtractor;
@@ -47,6 +48,7 @@ public final class RillServer implements AutoCloseable
     private PublishStage publish;
     private InetSocketAddress address;
     private DiskSpaceMonitor diskMonitor;
+    private SubscriberPositionStore positions;
     private boolean closed;
 
     private RillServer(final RillConfig config)
@@ -115,18 +117,28 @@ public final class RillServer implements AutoCloseable
         }
     }
 
-    // ---- Storage guards (issue 4): the disk reserve. Kept apart from open() on purpose. ----
+    // ---- Storage guards (issue 4): disk reserve, named positions. Kept apart from open() on purpose. ----
 
     /**
-     * Starts the disk-space monitor (unless {@code journal.diskReserve} is 0) with the gateway as
-     * its listener. Call after the journals (which create the data directory) and the gateway
-     * exist, before the gateway binds. Whatever is started here is closed before the journals.
+     * Opens the named subscribers' positions and hands them to the gateway; starts the disk-space
+     * monitor (unless {@code journal.diskReserve} is 0) with the gateway as its listener. Call
+     * after the journals (which create the data directory) and the gateway exist, before the
+     * gateway binds. Whatever is started here is closed after the gateway and before the journals
+     * (the positions store writes its last changes then).
      */
     private void openStorageGuards()
     {
+        positions = track(SubscriberPositionStore.open(config.journal().dataDir(), System.err::println));
+        gateway.subscriberPositions(positions);
         diskMonitor = track(DiskSpaceMonitor.of(config.journal().dataDir(), config.journal().diskReserve(),
             config.journal().onDiskFull(), gateway, System.err::println));
         gateway.onDiskFull(config.journal().onDiskFull());
+    }
+
+    /** @return the named subscribers' positions (written to {@code <dataDir>/subscriber-positions}). */
+    public SubscriberPositionStore positions()
+    {
+        return positions;
     }
 
     /** @return the disk-space monitor: its gauge, and a probe that can be swapped (drills, tests). */
