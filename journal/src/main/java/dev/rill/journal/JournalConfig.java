@@ -23,8 +23,11 @@ import net.openhft.chronicle.queue.RollCycles;
  *                    or paused ({@link DiskSpaceMonitor}). 0 turns the check off. Default
  *                    {@link #DEFAULT_DISK_RESERVE} (512 MiB), see {@link #DEFAULT_DISK_RESERVE}.
  * @param onDiskFull  {@code journal.onDiskFull}: what happens to new events below the reserve.
+ * @param retention   {@code journal.retention}: when old cycle files of "in" and "out" are deleted
+ *                    ({@link JournalRetention}); by default never.
  */
-public record JournalConfig(Path dataDir, String rollCycle, boolean pretouch, long diskReserve, DiskFullAction onDiskFull)
+public record JournalConfig(
+    Path dataDir, String rollCycle, boolean pretouch, long diskReserve, DiskFullAction onDiskFull, RetentionConfig retention)
 {
     public static final String DEFAULT_ROLL_CYCLE = "FAST_DAILY";
     public static final boolean DEFAULT_PRETOUCH = true;
@@ -62,6 +65,10 @@ public record JournalConfig(Path dataDir, String rollCycle, boolean pretouch, lo
         {
             throw ConfigException.invalid("journal.onDiskFull", null, "one of " + Arrays.toString(DiskFullAction.values()));
         }
+        if (retention == null)
+        {
+            retention = RetentionConfig.keepForever();
+        }
     }
 
     /** A configuration with the default pretouch setting ({@value #DEFAULT_PRETOUCH}) and disk reserve. */
@@ -73,7 +80,7 @@ public record JournalConfig(Path dataDir, String rollCycle, boolean pretouch, lo
     /** A configuration with the default disk reserve and disk-full action. */
     public JournalConfig(final Path dataDir, final String rollCycle, final boolean pretouch)
     {
-        this(dataDir, rollCycle, pretouch, DEFAULT_DISK_RESERVE, DEFAULT_ON_DISK_FULL);
+        this(dataDir, rollCycle, pretouch, DEFAULT_DISK_RESERVE, DEFAULT_ON_DISK_FULL, RetentionConfig.keepForever());
     }
 
     public static JournalConfig of(final Path dataDir)
@@ -84,19 +91,25 @@ public record JournalConfig(Path dataDir, String rollCycle, boolean pretouch, lo
     /** @return this configuration with {@code journal.pretouch} set as given. */
     public JournalConfig withPretouch(final boolean pretouch)
     {
-        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull);
+        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull, retention);
     }
 
     /** @return this configuration with another data directory, everything else kept. */
     public JournalConfig withDataDir(final Path dataDir)
     {
-        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull);
+        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull, retention);
     }
 
     /** @return this configuration with {@code journal.diskReserve} and {@code journal.onDiskFull} set as given. */
     public JournalConfig withDiskReserve(final long diskReserve, final DiskFullAction onDiskFull)
     {
-        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull);
+        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull, retention);
+    }
+
+    /** @return this configuration with {@code journal.retention} set as given. */
+    public JournalConfig withRetention(final RetentionConfig retention)
+    {
+        return new JournalConfig(dataDir, rollCycle, pretouch, diskReserve, onDiskFull, retention);
     }
 
     /** @return the directory of a named journal. */

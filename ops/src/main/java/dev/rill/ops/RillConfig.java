@@ -19,10 +19,12 @@ import dev.rill.bus.ByteSize;
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.PipelineConfig;
+import dev.rill.bus.TimeSpan;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.gateway.GatewayConfig;
 import dev.rill.journal.JournalConfig;
+import dev.rill.journal.RetentionConfig;
 import dev.rill.ml.FraudFeatures;
 
 /**
@@ -303,7 +305,7 @@ public record RillConfig(
         }
     }
 
-    record JournalSection(String rollCycle, Boolean pretouch, String diskReserve, DiskFullAction onDiskFull)
+    record JournalSection(String rollCycle, Boolean pretouch, String diskReserve, DiskFullAction onDiskFull, RetentionSection retention)
     {
         JournalConfig toConfig(final Path data)
         {
@@ -311,7 +313,19 @@ public record RillConfig(
                 rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : rollCycle,
                 pretouch == null ? JournalConfig.DEFAULT_PRETOUCH : pretouch,
                 diskReserve == null ? JournalConfig.DEFAULT_DISK_RESERVE : ByteSize.parse("journal.diskReserve", diskReserve),
-                onDiskFull == null ? JournalConfig.DEFAULT_ON_DISK_FULL : onDiskFull);
+                onDiskFull == null ? JournalConfig.DEFAULT_ON_DISK_FULL : onDiskFull,
+                retention == null ? RetentionConfig.keepForever() : retention.toConfig());
+        }
+    }
+
+    record RetentionSection(String maxAge, String maxBytes, String interval)
+    {
+        RetentionConfig toConfig()
+        {
+            return new RetentionConfig(
+                maxAge == null ? null : TimeSpan.parse("journal.retention.maxAge", maxAge),
+                maxBytes == null ? 0 : ByteSize.parse("journal.retention.maxBytes", maxBytes),
+                interval == null ? RetentionConfig.DEFAULT_INTERVAL : TimeSpan.parse("journal.retention.interval", interval));
         }
     }
 

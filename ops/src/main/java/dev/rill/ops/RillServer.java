@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.Pipeline;
@@ -11,7 +12,10 @@ import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.journal.ChronicleJournal;
+import dev.rill.bus.SubscriberPositions;
 import dev.rill.journal.DiskSpaceMonitor;
+import dev.rill.journal.JournalRetention;
+import dev.rill.journal.LastResultInIndex;
 import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
@@ -49,6 +53,8 @@ public final class RillServer implements AutoCloseable
     private InetSocketAddress address;
     private DiskSpaceMonitor diskMonitor;
     private SubscriberPositionStore positions;
+    private JournalRetention retention;
+    private volatile LongSupplier safeInIndex;
     private boolean closed;
 
     private RillServer(final RillConfig config)
@@ -117,22 +123,55 @@ public final class RillServer implements AutoCloseable
         }
     }
 
-    // ---- Storage guards (issue 4): disk reserve, named positions. Kept apart from open() on purpose. ----
+    // ---- Storage guards (issue 4): disk reserve, named positions, retention. Kept apart from open() on purpose. ----
 
     /**
      * Opens the named subscribers' positions and hands them to the gateway; starts the disk-space
-     * monitor (unless {@code journal.diskReserve} is 0) with the gateway as its listener. Call
-     * after the journals (which create the data directory) and the gateway exist, before the
-     * gateway binds. Whatever is started here is closed after the gateway and before the journals
-     * (the positions store writes its last changes then).
+     * monitor (unless {@code journal.diskReserve} is 0) with the gateway as its listener; starts
+     * retention when {@code journal.retention} sets a limit. Call after the journals (which create
+     * the data directory) and the gateway exist, before the gateway binds. Whatever is started
+     * here is closed after the gateway and before the journals (the positions store writes its
+     * last changes then).
      */
     private void openStorageGuards()
     {
         positions = track(SubscriberPositionStore.open(config.journal().dataDir(), System.err::println));
         gateway.subscriberPositions(positions);
+        gateway.onDiskFull(config.journal().onDiskFull());
         diskMonitor = track(DiskSpaceMonitor.of(config.journal().dataDir(), config.journal().diskReserve(),
             config.journal().onDiskFull(), gateway, System.err::println));
-        gateway.onDiskFull(config.journal().onDiskFull());
+        if (safeInIndex == null)
+        {
+            safeInIndex = new LastResultInIndex(out);
+        }
+        retention = track(new JournalRetention(config.journal().retention(), List.of(
+            new JournalRetention.Retained(in, () -> safeInIndex.getAsLong(), "the safe in index (checkpoint, or the last Result's)"),
+            new JournalRetention.Retained(out, this::firstOutIndexNeeded, "the lowest named subscriber position")),
+            System.out::println));
+    }
+
+    /** @return the first out index some named subscriber has not processed; everything, without names. */
+    private long firstOutIndexNeeded()
+    {
+        final long lowest = positions.lowestCommitted();
+        return lowest == SubscriberPositions.NO_NAMES ? Long.MAX_VALUE : lowest + 1;
+    }
+
+    /**
+     * Sets what retention of journal "in" may delete below: every record of "in" with a lower
+     * index is no longer needed (the checkpoint's in index, say). Read on retention's thread at
+     * each run, so it may be set after start. Default: the in index of the last Result in "out"
+     * ({@link LastResultInIndex}).
+     */
+    public void safeInIndex(final LongSupplier safeInIndex)
+    {
+        this.safeInIndex = java.util.Objects.requireNonNull(safeInIndex, "safeInIndex");
+    }
+
+    /** @return the retention task (its counters); it deletes nothing unless {@code journal.retention} sets a limit. */
+    public JournalRetention retention()
+    {
+        return retention;
     }
 
     /** @return the named subscribers' positions (written to {@code <dataDir>/subscriber-positions}). */

@@ -1,14 +1,17 @@
 package dev.rill.ops;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.DiskFullAction;
+import dev.rill.journal.RetentionConfig;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +101,40 @@ class RillConfigTest
         assertEquals(1048576, RillConfig.parse("journal:\n  diskReserve: 1048576\n", "rill.yaml", BASE).journal().diskReserve(),
             "a plain number is bytes");
         assertEquals(0, RillConfig.parse("journal:\n  diskReserve: 0\n", "rill.yaml", BASE).journal().diskReserve());
+    }
+
+    @Test
+    void retentionKeysTakeDurationsAndSizesAndNoneMeansKeepForever()
+    {
+        assertFalse(RillConfig.parse("", "rill.yaml", BASE).journal().retention().enabled(), "by default nothing is ever deleted");
+        final RetentionConfig retention = RillConfig.parse("journal:\n  retention:\n    maxAge: 7d\n    maxBytes: 50GiB\n    interval: 30s\n",
+            "rill.yaml", BASE).journal().retention();
+        assertEquals(Duration.ofDays(7), retention.maxAge());
+        assertEquals(50L << 30, retention.maxBytes());
+        assertEquals(Duration.ofSeconds(30), retention.interval());
+        final RetentionConfig ageOnly = RillConfig.parse("journal:\n  retention:\n    maxAge: 12h\n", "rill.yaml", BASE).journal().retention();
+        assertEquals(Duration.ofHours(12), ageOnly.maxAge());
+        assertEquals(0, ageOnly.maxBytes(), "no size limit");
+        assertEquals(RetentionConfig.DEFAULT_INTERVAL, ageOnly.interval());
+        assertTrue(RillConfig.parse("journal:\n  retention:\n    maxAge: 12h\n", "rill.yaml", BASE)
+            .withDataDir(Path.of("/x")).journal().retention().enabled(), "overriding dataDir keeps retention");
+    }
+
+    @Test
+    void badRetentionValuesNameTheKeyAndTheLine()
+    {
+        final ConfigException age = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    maxBytes: 1GiB\n    maxAge: 7 days\n", "rill.yaml", BASE));
+        assertTrue(age.getMessage().contains("journal.retention.maxAge: value '7 days' is invalid") &&
+            age.getMessage().contains("(line 4)"), age.getMessage());
+        final ConfigException interval = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    interval: 10ms\n", "rill.yaml", BASE));
+        assertTrue(interval.getMessage().contains("journal.retention.interval") && interval.getMessage().contains("1s to 1d") &&
+            interval.getMessage().contains("(line 3)"), interval.getMessage());
+        final ConfigException unknown = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    maxAgeDays: 7\n", "rill.yaml", BASE));
+        assertTrue(unknown.getMessage().contains("unknown key 'journal.retention.maxAgeDays'") && unknown.getMessage().contains("maxAge"),
+            unknown.getMessage());
     }
 
     @Test
