@@ -60,8 +60,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private final AtomicBoolean resumeScheduled = new AtomicBoolean();
     private final Runnable ackTask = this::sendAck;
     private final Runnable resumeTask = this::resume;
-    private Channel channel;
     private final SubscriberSession subscriber;
+    private Channel channel;
     private boolean helloReceived;
     private boolean failed;
     private long producerId;
