@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.codec.AckEncoder;
+import dev.rill.bus.codec.CommitEncoder;
 import dev.rill.bus.codec.ErrorEncoder;
 import dev.rill.bus.codec.EventEncoder;
 import dev.rill.bus.codec.HelloEncoder;
@@ -26,7 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>One instance per connection, used only by the thread that owns the connection's writes
  * (its event loop on the server; the sending thread in the client). Fixed-size frames (Ack, Ping,
- * Event) allocate nothing but the pooled buffer; frames carrying text encode the text per call.
+ * Event, Commit) allocate nothing but the pooled buffer; frames carrying text encode the text per call.
  */
 public final class FrameWriter
 {
@@ -45,6 +46,7 @@ public final class FrameWriter
     private final ErrorEncoder error = new ErrorEncoder();
     private final PingEncoder ping = new PingEncoder();
     private final PongEncoder pong = new PongEncoder();
+    private final CommitEncoder commit = new CommitEncoder();
 
     /** @return a pooled buffer of at least {@code capacity} bytes whose memory an UnsafeBuffer can wrap. */
     public static ByteBuf allocate(final ByteBufAllocator alloc, final int capacity)
@@ -144,10 +146,29 @@ public final class FrameWriter
 
     public ByteBuf subscribe(final ByteBufAllocator alloc, final StartPosition start, final long index, final String topic)
     {
+        return subscribe(alloc, start, index, topic, "");
+    }
+
+    /**
+     * Encodes a Subscribe (schema version 2: with a name).
+     *
+     * @param name the subscription's name, "" for an unnamed subscription.
+     */
+    public ByteBuf subscribe(final ByteBufAllocator alloc, final StartPosition start, final long index, final String topic, final String name)
+    {
         final byte[] t = utf8(topic);
-        final ByteBuf buf = begin(alloc, HEADER + SubscribeEncoder.BLOCK_LENGTH + 2 + t.length);
-        subscribe.wrapAndApplyHeader(view, 0, header).start(start).index(index).putTopic(t, 0, t.length);
+        final byte[] n = utf8(name);
+        final ByteBuf buf = begin(alloc, HEADER + SubscribeEncoder.BLOCK_LENGTH + 2 + t.length + 2 + n.length);
+        subscribe.wrapAndApplyHeader(view, 0, header).start(start).index(index).putTopic(t, 0, t.length).putName(n, 0, n.length);
         return end(buf, HEADER + subscribe.encodedLength());
+    }
+
+    /** Encodes a Commit: every Result up to {@code outIndex} is processed. Allocates only the pooled buffer. */
+    public ByteBuf commit(final ByteBufAllocator alloc, final long outIndex)
+    {
+        final ByteBuf buf = begin(alloc, HEADER + CommitEncoder.BLOCK_LENGTH);
+        commit.wrapAndApplyHeader(view, 0, header).outIndex(outIndex);
+        return end(buf, HEADER + commit.encodedLength());
     }
 
     public ByteBuf subscribed(final ByteBufAllocator alloc, final long startIndex, final String topic)

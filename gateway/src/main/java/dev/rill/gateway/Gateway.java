@@ -2,6 +2,7 @@ package dev.rill.gateway;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,10 +12,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.rill.bus.AckSink;
 import dev.rill.bus.CapacityListener;
+import dev.rill.bus.DiskFullAction;
+import dev.rill.bus.DiskSpaceListener;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.ResultListener;
+import dev.rill.bus.SubscriberPositions;
 import dev.rill.bus.TopicRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -35,11 +39,15 @@ import org.agrona.concurrent.EpochNanoClock;
  * {@link Pipeline}, and is the pipeline's {@link AckSink}, {@link ResultListener} and
  * {@link CapacityListener}, handing each callback to the right connection's event loop.
  *
+ * <p>It is also the disk monitor's {@link DiskSpaceListener}: while the data directory is below
+ * its free-space reserve, new events are refused with {@code DISK_FULL} or producing connections
+ * stop reading ({@link #onDiskFull(DiskFullAction)}); the check costs each event one volatile read.
+ *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
  * by the pipeline thread without locks.
  */
-public final class Gateway implements AckSink, ResultListener, CapacityListener, AutoCloseable
+public final class Gateway implements AckSink, ResultListener, CapacityListener, DiskSpaceListener, AutoCloseable
 {
     private final GatewayConfig config;
     private final TopicRegistry topics;
@@ -57,6 +65,12 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private static final int NO_CONNECTION = 0;
     /** Producer id to its live connection; read and written by the pipeline's publishing thread only. */
     private final Long2LongHashMap connectionByProducer = new Long2LongHashMap(NO_CONNECTION);
+    private final AtomicInteger diskPausedConnections = new AtomicInteger();
+    private DiskFullAction diskFullAction = DiskFullAction.REFUSE;
+    private volatile boolean diskBelowReserve;
+    private SubscriberPositions positions;
+    private final ConcurrentHashMap<String, Subscription> namedSubscriptions = new ConcurrentHashMap<>();
+    private volatile long lastPublishedOutIndex = Journal.NO_INDEX;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -80,6 +94,28 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.out = Objects.requireNonNull(out, "out");
+        this.lastPublishedOutIndex = out.lastIndex();
+        return this;
+    }
+
+    /**
+     * Keeps named subscribers' positions here: a Subscribe with a name registers it, start NAMED
+     * resumes after its committed index, Commit moves it. Without this, named subscriptions are
+     * refused. Call before {@link #start()}.
+     */
+    public Gateway subscriberPositions(final SubscriberPositions positions)
+    {
+        this.positions = Objects.requireNonNull(positions, "positions");
+        return this;
+    }
+
+    /**
+     * Sets what happens to new events while the disk is below its reserve ({@code journal.onDiskFull});
+     * {@link DiskFullAction#REFUSE} unless set. Call before {@link #start()}.
+     */
+    public Gateway onDiskFull(final DiskFullAction action)
+    {
+        this.diskFullAction = Objects.requireNonNull(action, "action");
         return this;
     }
 
@@ -230,6 +266,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     @Override
     public void onResultsPublished(final long lastOutIndex)
     {
+        lastPublishedOutIndex = lastOutIndex; // one volatile store per batch: bounds what a Commit may name
         for (int i = 0, n = subscriptions.size(); i < n; i++)
         {
             subscriptions.get(i).wake();
@@ -251,6 +288,46 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
                 c.scheduleResume();
             }
         }
+    }
+
+    /**
+     * Disk monitor thread: the data directory crossed its free-space reserve. Below it, each new
+     * event is refused or its connection paused; back above it, paused connections resume.
+     */
+    @Override
+    public void onDiskSpaceChanged(final boolean belowReserve, final long usableBytes, final long reserveBytes)
+    {
+        diskBelowReserve = belowReserve; // volatile write, then read each connection's volatile flag: see ServerConnection.pauseForDisk
+        if (belowReserve)
+        {
+            return;
+        }
+        for (int i = 0; i < connections.length(); i++)
+        {
+            final ServerConnection c = connections.get(i);
+            if (c != null)
+            {
+                c.scheduleDiskResume();
+            }
+        }
+    }
+
+    /** @return 1 while the data directory is below its free-space reserve, else 0: a gauge to alert on. */
+    public int belowDiskReserve()
+    {
+        return diskBelowReserve ? 1 : 0;
+    }
+
+    /** @return events refused with DISK_FULL since start (refuse mode). */
+    public long diskFullRefusals()
+    {
+        return refusedCount(ErrorCode.DISK_FULL);
+    }
+
+    /** @return producing connections not read right now because the disk is below its reserve (pause mode). */
+    public int diskPausedConnections()
+    {
+        return diskPausedConnections.get();
     }
 
     /** @return events accepted into the ring since start. */
@@ -319,6 +396,59 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     boolean closing()
     {
         return closing;
+    }
+
+    SubscriberPositions positions()
+    {
+        return positions;
+    }
+
+    /** @return the out index of the last Result published, as of the last batch (a lower bound of out's last index). */
+    long lastPublishedOutIndex()
+    {
+        return lastPublishedOutIndex;
+    }
+
+    /**
+     * Makes {@code s} the live subscription of its name. A previous holder of the name keeps
+     * streaming but loses the right to Commit (its Commits are refused): the newest one wins,
+     * as after a reconnect the old connection may not be closed yet.
+     */
+    void takeName(final String name, final Subscription s)
+    {
+        namedSubscriptions.put(name, s);
+    }
+
+    /** @return whether {@code s} is still its name's live subscription. */
+    boolean holdsName(final String name, final Subscription s)
+    {
+        return namedSubscriptions.get(name) == s;
+    }
+
+    void releaseName(final String name, final Subscription s)
+    {
+        namedSubscriptions.remove(name, s);
+    }
+
+    /** One volatile read: the per-event disk check. */
+    boolean diskBelowReserve()
+    {
+        return diskBelowReserve;
+    }
+
+    DiskFullAction diskFullAction()
+    {
+        return diskFullAction;
+    }
+
+    void connectionDiskPaused()
+    {
+        diskPausedConnections.incrementAndGet();
+    }
+
+    void connectionDiskResumed()
+    {
+        diskPausedConnections.decrementAndGet();
     }
 
     void eventAccepted()

@@ -4,15 +4,16 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
-import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
+import dev.rill.bus.codec.CommitDecoder;
 import dev.rill.bus.codec.EventDecoder;
 import dev.rill.bus.codec.HelloDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.PingDecoder;
-import dev.rill.bus.codec.StartPosition;
+import dev.rill.bus.codec.ProducerSessionDecoder;
 import dev.rill.bus.codec.SubscribeDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +26,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The server side of one TCP connection: Hello, then Events into the ring and/or one Subscribe.
  *
+ * <p>The subscriber side (Subscribe, Commit, the Results stream) is the connection's
+ * {@link SubscriberSession}.
+ *
  * <p>Runs on the channel's event loop, except {@link #acknowledge(long)} and
  * {@link #scheduleResume()}, which the pipeline thread calls and which only hand work to the loop.
  * Accepting an event allocates nothing: the frame is validated in place, copied into the claimed
@@ -33,9 +37,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Back-pressure: when the ring is full the connection stops reading (autoRead off) and leaves
  * the frame in the decoder; the pipeline wakes it when slots free up, and decoding resumes at that
  * frame. Nothing accepted is dropped and nothing is acknowledged before it is journaled.
+ *
+ * <p>Disk reserve: while the data directory is below its free-space reserve (one volatile read per
+ * event), a valid new event is refused with Nack {@code DISK_FULL}, or, in pause mode, left unread
+ * with reading paused until the disk monitor reports space again ({@link #scheduleDiskResume()}).
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
+    private static final String DISK_FULL_MESSAGE = "the server's disk is below its free-space reserve (journal.diskReserve): " +
+        "this event was not journaled; send it again later as a new event (new seq): the server accepts events again by itself when space frees";
+
     private final Gateway gateway;
     private final int id;
     private final Pipeline pipeline;
@@ -43,15 +54,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final HelloDecoder hello = new HelloDecoder();
-    private final SubscribeDecoder subscribe = new SubscribeDecoder();
     private final PingDecoder ping = new PingDecoder();
     private final EventValidator validator;
     private final AtomicBoolean ackScheduled = new AtomicBoolean();
     private final AtomicBoolean resumeScheduled = new AtomicBoolean();
     private final Runnable ackTask = this::sendAck;
     private final Runnable resumeTask = this::resume;
+    private final SubscriberSession subscriber;
     private Channel channel;
-    private Subscription subscription;
     private boolean helloReceived;
     private boolean failed;
     private long producerId;
@@ -60,6 +70,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private long lastAckSent = -1;
     private volatile long ackedSeq = -1;
     private volatile boolean paused;
+    private volatile boolean diskPaused;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -67,6 +78,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.id = id;
         this.pipeline = gateway.pipeline();
         this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
+        this.subscriber = new SubscriberSession(gateway, this, writer);
     }
 
     int id()
@@ -99,12 +111,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             paused = false;
             gateway.connectionResumed();
         }
-        if (subscription != null)
+        if (diskPaused)
         {
-            gateway.removeSubscription(subscription);
-            subscription.close();
-            subscription = null;
+            diskPaused = false;
+            gateway.connectionDiskResumed();
         }
+        subscriber.close();
         gateway.unregister(this);
         super.channelInactive(ctx);
     }
@@ -118,9 +130,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        if (subscription != null && ctx.channel().isWritable())
+        if (ctx.channel().isWritable())
         {
-            subscription.wake();
+            subscriber.onWritable();
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -166,15 +178,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             case HelloDecoder.TEMPLATE_ID:
                 return onHello(ctx, length);
             case SubscribeDecoder.TEMPLATE_ID:
-                onSubscribe(ctx, length);
+                subscriber.onSubscribe(ctx, view, header, length);
                 return true;
             case PingDecoder.TEMPLATE_ID:
                 onPing(ctx, length);
                 return true;
+            case CommitDecoder.TEMPLATE_ID:
+                subscriber.onCommit(ctx, view, header, length);
+                return true;
             default:
-                if (templateId >= 1 && templateId <= 11)
+                if (templateId >= 1 && templateId <= ProducerSessionDecoder.TEMPLATE_ID)
                 {
-                    nack(ctx, -1, ErrorCode.UNEXPECTED_MESSAGE, "message type " + templateId + " is sent by the server only");
+                    // Welcome, Result, Ack, ...: server to client; ProducerSession: a journal record only.
+                    nack(ctx, -1, ErrorCode.UNEXPECTED_MESSAGE, "message type " + templateId + " is not sent by clients");
                 }
                 else
                 {
@@ -210,6 +226,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
             return true;
+        }
+        if (gateway.diskBelowReserve())
+        {
+            return onDiskBelowReserve(ctx, seq);
         }
         final long sequence = claim();
         if (sequence < 0)
@@ -336,69 +356,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         return sequence;
     }
 
-    private void onSubscribe(final ChannelHandlerContext ctx, final int length)
+    /** The event is valid but the disk is below its reserve: refuse it, or leave it unread and pause. */
+    private boolean onDiskBelowReserve(final ChannelHandlerContext ctx, final long seq)
     {
-        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 > length || header.blockLength() < SubscribeDecoder.BLOCK_LENGTH)
+        if (gateway.diskFullAction() == DiskFullAction.PAUSE)
         {
-            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe of " + length + " bytes is truncated");
-            return;
+            pauseForDisk();
+            return false; // the frame stays in the decoder and is read again on resume
         }
-        if (subscription != null)
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "this connection already has a subscription; open another connection");
-            return;
-        }
-        subscribe.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        final short startRaw = subscribe.startRaw();
-        if (startRaw < 0 || startRaw > StartPosition.INDEX.value())
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown start position " + startRaw +
-                "; use 0 (EARLIEST), 1 (LATEST) or 2 (INDEX)");
-            return;
-        }
-        final StartPosition start = StartPosition.get(startRaw);
-        final long index = subscribe.index();
-        final int topicLength = subscribe.topicLength();
-        if (MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 2 + topicLength > length)
-        {
-            nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Subscribe topic runs past the frame");
-            return;
-        }
-        final String topic = subscribe.topic();
-        if (!topic.isEmpty() && gateway.topics().find(topic) < 0)
-        {
-            nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown topic '" + topic + "'");
-            return;
-        }
-        final Journal out = gateway.out();
-        final Subscription s = new Subscription(ctx.channel(), out, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        final long startIndex;
-        switch (start)
-        {
-            case EARLIEST:
-                s.reader().toStart();
-                startIndex = out.firstIndex();
-                break;
-            case LATEST:
-                s.reader().toEnd();
-                startIndex = Journal.NO_INDEX;
-                break;
-            case INDEX:
-            default:
-                if (!s.reader().moveToAtOrAfter(index))
-                {
-                    s.close();
-                    nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "index " + index + " is outside journal out (first " +
-                        out.firstIndex() + ", last " + out.lastIndex() + "); use EARLIEST, LATEST, or an index in that range");
-                    return;
-                }
-                startIndex = index;
-                break;
-        }
-        subscription = s;
-        ctx.write(writer.subscribed(ctx.alloc(), startIndex, topic), ctx.voidPromise());
-        gateway.addSubscription(s);
-        s.wake();
+        nack(ctx, seq, ErrorCode.DISK_FULL, DISK_FULL_MESSAGE);
+        return true;
     }
 
     private void onPing(final ChannelHandlerContext ctx, final int length)
@@ -412,7 +379,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         ctx.write(writer.pong(ctx.alloc(), ping.timeNanos()), ctx.voidPromise());
     }
 
-    private void nack(final ChannelHandlerContext ctx, final long seq, final ErrorCode code, final String message)
+    /** Refuses one frame; the connection stays open. Event loop. */
+    void nack(final ChannelHandlerContext ctx, final long seq, final ErrorCode code, final String message)
     {
         gateway.countRefused(code);
         ctx.write(writer.nack(ctx.alloc(), seq, code, message), ctx.voidPromise());
@@ -462,6 +430,34 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         sendAck();
     }
 
+    /**
+     * Disk monitor thread: space is back above the reserve; resume reading if paused for disk.
+     * Pairs with {@link #pauseForDisk()}: the monitor writes the gateway's volatile state, then
+     * reads this connection's volatile flag; the connection writes its flag, then reads the state.
+     * Whichever comes second sees the other, so no connection stays paused with space free.
+     */
+    void scheduleDiskResume()
+    {
+        if (diskPaused && channel != null && !resumeScheduled.getAndSet(true))
+        {
+            channel.eventLoop().execute(resumeTask);
+        }
+    }
+
+    private void pauseForDisk()
+    {
+        if (!diskPaused)
+        {
+            diskPaused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionDiskPaused();
+        }
+        if (!gateway.diskBelowReserve())
+        {
+            scheduleDiskResume(); // space came back between the check and the flag
+        }
+    }
+
     /** Pipeline thread: slots were freed; resume reading if paused. */
     void scheduleResume()
     {
@@ -497,11 +493,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private void resume()
     {
         resumeScheduled.set(false);
-        if (!paused || !channel.isActive())
+        if ((!paused && !diskPaused) || !channel.isActive())
         {
             return;
         }
         unpause();
+        if (diskPaused)
+        {
+            diskPaused = false;
+            channel.config().setAutoRead(true);
+            gateway.connectionDiskResumed();
+        }
         // Re-enter the decoder: it resumes at the frame it left unread.
         channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
         channel.pipeline().fireChannelReadComplete();

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
+import dev.rill.bus.NamedPosition;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.ResultDecoder;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>A damaged record in "out" ends this subscription with an Error (INTERNAL_ERROR, naming the
  * file, index and reason) after the Results before it: it is never sent and never skipped.
+ * <p>A named subscription also holds its {@link NamedPosition}: the connection's Commits move it,
+ * from the same event loop.
  */
 final class Subscription implements JournalReader.RecordHandler
 {
@@ -37,6 +40,8 @@ final class Subscription implements JournalReader.RecordHandler
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private ByteBuf batch;
     private long delivered;
+    private long lastReadIndex = Journal.NO_INDEX;
+    private NamedPosition position;
     private boolean closed;
 
     /**
@@ -52,6 +57,24 @@ final class Subscription implements JournalReader.RecordHandler
     JournalReader reader()
     {
         return reader;
+    }
+
+    /** Makes this a named subscription; event loop. */
+    void position(final NamedPosition position)
+    {
+        this.position = position;
+    }
+
+    /** @return the named position, or null for an unnamed subscription. */
+    NamedPosition position()
+    {
+        return position;
+    }
+
+    /** @return the highest out index this subscription has read (sent, or skipped by its topic filter). Event loop. */
+    long lastReadIndex()
+    {
+        return lastReadIndex;
     }
 
     /** Schedules a drain on the channel's event loop unless one is pending. Any thread. */
@@ -111,6 +134,7 @@ final class Subscription implements JournalReader.RecordHandler
     @Override
     public void onRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
     {
+        lastReadIndex = index;
         if (topicFilter.length > 0 && !topicMatches(buffer, offset))
         {
             return;

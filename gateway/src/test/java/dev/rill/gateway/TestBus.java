@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.Pipeline;
@@ -41,6 +42,13 @@ final class TestBus implements AutoCloseable
     TestBus(final Path dir, final PipelineConfig pipelineConfig, final long scoringDelayNanos, final GatewayConfig gatewayConfig)
         throws Exception
     {
+        this(dir, pipelineConfig, scoringDelayNanos, gatewayConfig, gateway -> { });
+    }
+
+    /** @param beforeStart configures the gateway after it is wired and before it binds (disk action, positions). */
+    TestBus(final Path dir, final PipelineConfig pipelineConfig, final long scoringDelayNanos, final GatewayConfig gatewayConfig,
+        final Consumer<Gateway> beforeStart) throws Exception
+    {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
         final TopicRegistry topics = new TopicRegistry(List.of(PAYMENTS));
         final JournalConfig journalConfig = JournalConfig.of(dir);
@@ -69,6 +77,7 @@ final class TestBus implements AutoCloseable
             new PublishStage(out, topics, clock, gateway, gateway, new PipelineLatencies(), pipelineConfig.maxBatch()));
         pipeline.capacityListener(gateway);
         gateway.attach(pipeline, out);
+        beforeStart.accept(gateway);
         pipeline.start();
         address = gateway.start();
     }

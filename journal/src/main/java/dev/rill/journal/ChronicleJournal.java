@@ -11,12 +11,14 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.bytes.PointerBytesStore;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.BitUtil;
@@ -36,6 +38,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * hands out the payload. Neither allocates in steady state (a record larger than any before grows
  * the buffer once). A reader throws {@link JournalCorruptException} on a damaged record.
  *
+ * <p>A writable journal counts which cycle files its appenders and tailers hold (a
+ * {@link CycleFileUsers}, Chronicle's store-file listener) and offers them to retention through
+ * {@link #cycleFiles()}.
+ *
  * <p>With {@link JournalConfig#pretouch()} the first append also starts a {@link JournalPretoucher}
  * (one daemon thread, parked between runs) that faults in the pages ahead of the appender;
  * {@link #close()} stops it before the queue is closed.
@@ -51,6 +57,7 @@ public final class ChronicleJournal implements Journal
     private final String name;
     private final Path directory;
     private final ChronicleQueue queue;
+    private final JournalCycleFiles cycleFiles;
     private final boolean pretouch;
     private final long pretouchIntervalNanos;
     private ExcerptAppender appender;
@@ -64,12 +71,14 @@ public final class ChronicleJournal implements Journal
         final String name,
         final Path directory,
         final ChronicleQueue queue,
+        final JournalCycleFiles cycleFiles,
         final boolean pretouch,
         final long pretouchIntervalNanos)
     {
         this.name = name;
         this.directory = directory;
         this.queue = queue;
+        this.cycleFiles = cycleFiles;
         this.pretouch = pretouch;
         this.pretouchIntervalNanos = pretouchIntervalNanos;
         growScratch(1024);
@@ -130,8 +139,10 @@ public final class ChronicleJournal implements Journal
         }
         try
         {
+            final CycleFileUsers users = new CycleFileUsers(); // retention deletes no cycle file this process holds
             final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.valueOf(config.rollCycle()));
+                .rollCycle(RollCycles.valueOf(config.rollCycle()))
+                .storeFileListener(users);
             if (time != null)
             {
                 builder.timeProvider(time);
@@ -140,8 +151,10 @@ public final class ChronicleJournal implements Journal
             {
                 builder.syncMode(SyncMode.SYNC);
             }
-            final ChronicleQueue queue = builder.build();
-            return new ChronicleJournal(name, dir, queue, config.pretouch(), pretouchIntervalNanos);
+            final SingleChronicleQueue queue = builder.build();
+            final JournalCycleFiles cycleFiles = new JournalCycleFiles(name, dir, queue, users,
+                time != null ? time : SystemTimeProvider.INSTANCE);
+            return new ChronicleJournal(name, dir, queue, cycleFiles, config.pretouch(), pretouchIntervalNanos);
         }
         catch (final JournalException e)
         {
@@ -172,7 +185,7 @@ public final class ChronicleJournal implements Journal
                 .rollCycle(RollCycles.valueOf(config.rollCycle()))
                 .readOnly(true)
                 .build();
-            return new ChronicleJournal(name, dir, queue, false, 0);
+            return new ChronicleJournal(name, dir, queue, null, false, 0);
         }
         catch (final RuntimeException e)
         {
@@ -270,6 +283,19 @@ public final class ChronicleJournal implements Journal
             source.releaseLast();
         }
         queue.close();
+    }
+
+    /**
+     * @return this journal's cycle files, for retention.
+     * @throws IllegalStateException for a journal opened read-only (it never deletes).
+     */
+    JournalCycleFiles cycleFiles()
+    {
+        if (cycleFiles == null)
+        {
+            throw new IllegalStateException("journal '" + name + "' is open read-only: retention runs in the server only");
+        }
+        return cycleFiles;
     }
 
     /** @return the running pretoucher, or null before the first append or without pretouch. */

@@ -17,8 +17,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rill.bus.ByteSize;
 import dev.rill.bus.ConfigException;
+import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.PipelineConfig;
+import dev.rill.bus.TimeSpan;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.gateway.GatewayConfig;
@@ -26,6 +29,7 @@ import dev.rill.journal.CheckpointConfig;
 import dev.rill.journal.Durability;
 import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
+import dev.rill.journal.RetentionConfig;
 import dev.rill.ml.FraudFeatures;
 
 /**
@@ -93,8 +97,7 @@ public record RillConfig(
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, new JournalConfig(dataDir, journal.rollCycle(), journal.pretouch()), model, topics,
-            durability, checkpoint);
+        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
@@ -182,8 +185,35 @@ public record RillConfig(
         }
         catch (final ConfigException e)
         {
-            throw new ConfigException(source + ": " + e.getMessage());
+            final int line = e.key() == null ? -1 : lineOfPath(text, e.key());
+            throw new ConfigException(source + ": " + e.getMessage() + (line > 0 ? " (line " + line + ")" : ""));
         }
+    }
+
+    /** @return the line declaring a dotted key ("journal.retention.maxAge"), each part searched below the last; -1 if absent. */
+    private static int lineOfPath(final String text, final String dottedKey)
+    {
+        final String[] lines = text.split("\n", -1);
+        int from = 0;
+        int found = -1;
+        for (final String part : dottedKey.split("\\."))
+        {
+            found = -1;
+            for (int i = from; i < lines.length && found < 0; i++)
+            {
+                final String line = lines[i].strip();
+                if (line.startsWith(part + ":") || line.startsWith("- " + part + ":"))
+                {
+                    found = i;
+                }
+            }
+            if (found < 0)
+            {
+                return -1;
+            }
+            from = found + 1;
+        }
+        return found + 1;
     }
 
     /** @return the first line declaring {@code key} (Jackson reports where it noticed, often a line later). */
@@ -276,9 +306,7 @@ public record RillConfig(
             return new RillConfig(
                 gateway == null ? d.gateway() : gateway.toConfig(d.gateway()),
                 pipeline == null ? d.pipeline() : pipeline.toConfig(d.pipeline()),
-                journal == null ? JournalConfig.of(data) : new JournalConfig(data,
-                    journal.rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : journal.rollCycle,
-                    journal.pretouch == null ? JournalConfig.DEFAULT_PRETOUCH : journal.pretouch),
+                journal == null ? JournalConfig.of(data) : journal.toConfig(data),
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
                 topicList,
                 durability == null ? DurabilityConfig.defaults() : durability.toConfig(),
@@ -353,8 +381,28 @@ public record RillConfig(
         }
     }
 
-    record JournalSection(String rollCycle, Boolean pretouch)
+    record JournalSection(String rollCycle, Boolean pretouch, String diskReserve, DiskFullAction onDiskFull, RetentionSection retention)
     {
+        JournalConfig toConfig(final Path data)
+        {
+            return new JournalConfig(data,
+                rollCycle == null ? JournalConfig.DEFAULT_ROLL_CYCLE : rollCycle,
+                pretouch == null ? JournalConfig.DEFAULT_PRETOUCH : pretouch,
+                diskReserve == null ? JournalConfig.DEFAULT_DISK_RESERVE : ByteSize.parse("journal.diskReserve", diskReserve),
+                onDiskFull == null ? JournalConfig.DEFAULT_ON_DISK_FULL : onDiskFull,
+                retention == null ? RetentionConfig.keepForever() : retention.toConfig());
+        }
+    }
+
+    record RetentionSection(String maxAge, String maxBytes, String interval)
+    {
+        RetentionConfig toConfig()
+        {
+            return new RetentionConfig(
+                maxAge == null ? null : TimeSpan.parse("journal.retention.maxAge", maxAge),
+                maxBytes == null ? 0 : ByteSize.parse("journal.retention.maxBytes", maxBytes),
+                interval == null ? RetentionConfig.DEFAULT_INTERVAL : TimeSpan.parse("journal.retention.interval", interval));
+        }
     }
 
     record ModelSection(String directory, String topic, Double fallbackScore)

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.Pipeline;
@@ -19,6 +20,11 @@ import dev.rill.journal.ChronicleJournal;
 import dev.rill.journal.Durability;
 import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalRecovery;
+import dev.rill.bus.SubscriberPositions;
+import dev.rill.journal.DiskSpaceMonitor;
+import dev.rill.journal.JournalRetention;
+import dev.rill.journal.LastResultInIndex;
+import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
 import dev.rill.journal.verify.JournalStartCheck;
@@ -59,6 +65,10 @@ public final class RillServer implements AutoCloseable
     private ScoringStage scoring;
     private PublishStage publish;
     private InetSocketAddress address;
+    private DiskSpaceMonitor diskMonitor;
+    private SubscriberPositionStore positions;
+    private JournalRetention retention;
+    private volatile LongSupplier safeInIndex;
     private boolean closed;
     private JournalStage journalStage;
     private CheckpointWriter checkpoints;
@@ -133,6 +143,7 @@ public final class RillServer implements AutoCloseable
         pipeline = new Pipeline(config.pipeline(), journalStage, scoring, publish);
         pipeline.capacityListener(gateway);
         gateway.attach(pipeline, out);
+        openStorageGuards(); // before the gateway binds: a full disk is known before the first event
         pipeline.start();
         if (recovery.hasUnpublished())
         {
@@ -200,6 +211,73 @@ public final class RillServer implements AutoCloseable
     private static void warn(final String message)
     {
         LOG.log(System.Logger.Level.WARNING, message);
+    }
+
+    // ---- Storage guards (issue 4): disk reserve, named positions, retention. Kept apart from open() on purpose. ----
+
+    /**
+     * Opens the named subscribers' positions and hands them to the gateway; starts the disk-space
+     * monitor (unless {@code journal.diskReserve} is 0) with the gateway as its listener; starts
+     * retention when {@code journal.retention} sets a limit. Call after the journals (which create
+     * the data directory) and the gateway exist, before the gateway binds. Whatever is started
+     * here is closed after the gateway and before the journals (the positions store writes its
+     * last changes then).
+     */
+    private void openStorageGuards()
+    {
+        positions = track(SubscriberPositionStore.open(config.journal().dataDir(), System.err::println));
+        gateway.subscriberPositions(positions);
+        gateway.onDiskFull(config.journal().onDiskFull());
+        diskMonitor = track(DiskSpaceMonitor.of(config.journal().dataDir(), config.journal().diskReserve(),
+            config.journal().onDiskFull(), gateway, System.err::println));
+        if (safeInIndex == null)
+        {
+            // Recovery needs the checkpoint's own record and everything after it, and every event
+            // after the last one with a Result; without a checkpoint, all of "in".
+            final LastResultInIndex lastResult = new LastResultInIndex(out);
+            final CheckpointWriter written = checkpoints;
+            safeInIndex = () -> Math.min(written.lastIndex(), lastResult.getAsLong() + 1);
+        }
+        retention = track(new JournalRetention(config.journal().retention(), List.of(
+            new JournalRetention.Retained(in, () -> safeInIndex.getAsLong(), "the safe in index (checkpoint, or the last Result's)"),
+            new JournalRetention.Retained(out, this::firstOutIndexNeeded, "the lowest named subscriber position")),
+            System.out::println));
+    }
+
+    /** @return the first out index some named subscriber has not processed; everything, without names. */
+    private long firstOutIndexNeeded()
+    {
+        final long lowest = positions.lowestCommitted();
+        return lowest == SubscriberPositions.NO_NAMES ? Long.MAX_VALUE : lowest + 1;
+    }
+
+    /**
+     * Sets what retention of journal "in" may delete below: every record of "in" with a lower
+     * index is no longer needed (the checkpoint's in index, say). Read on retention's thread at
+     * each run, so it may be set after start. Default: the in index of the last Result in "out"
+     * ({@link LastResultInIndex}).
+     */
+    public void safeInIndex(final LongSupplier safeInIndex)
+    {
+        this.safeInIndex = java.util.Objects.requireNonNull(safeInIndex, "safeInIndex");
+    }
+
+    /** @return the retention task (its counters); it deletes nothing unless {@code journal.retention} sets a limit. */
+    public JournalRetention retention()
+    {
+        return retention;
+    }
+
+    /** @return the named subscribers' positions (written to {@code <dataDir>/subscriber-positions}). */
+    public SubscriberPositionStore positions()
+    {
+        return positions;
+    }
+
+    /** @return the disk-space monitor: its gauge, and a probe that can be swapped (drills, tests). */
+    public DiskSpaceMonitor diskMonitor()
+    {
+        return diskMonitor;
     }
 
     /** @return the address the gateway listens on. */

@@ -1,13 +1,17 @@
 package dev.rill.ops;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.rill.bus.ConfigException;
+import dev.rill.bus.DiskFullAction;
+import dev.rill.journal.RetentionConfig;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,7 +85,69 @@ class RillConfigTest
     {
         final ConfigException e = assertThrows(ConfigException.class,
             () -> RillConfig.parse("pipeline:\n  ringSize: 1000\n", "rill.yaml", BASE));
-        assertEquals("rill.yaml: pipeline.ringSize: value '1000' is invalid: a power of two, at least 2", e.getMessage());
+        assertEquals("rill.yaml: pipeline.ringSize: value '1000' is invalid: a power of two, at least 2 (line 2)", e.getMessage());
+    }
+
+    @Test
+    void diskReserveAndDiskFullActionAreReadWithUnitsAndDefaultToHalfAGibibyteAndRefuse()
+    {
+        final RillConfig defaults = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(512L << 20, defaults.journal().diskReserve());
+        assertEquals(DiskFullAction.REFUSE, defaults.journal().onDiskFull());
+        final RillConfig config = RillConfig.parse("journal:\n  diskReserve: 1.5GiB\n  onDiskFull: pause\n", "rill.yaml", BASE);
+        assertEquals(3L << 29, config.journal().diskReserve());
+        assertEquals(DiskFullAction.PAUSE, config.journal().onDiskFull());
+        assertEquals(DiskFullAction.PAUSE, config.withDataDir(Path.of("/x")).journal().onDiskFull(), "overriding dataDir keeps the rest");
+        assertEquals(1048576, RillConfig.parse("journal:\n  diskReserve: 1048576\n", "rill.yaml", BASE).journal().diskReserve(),
+            "a plain number is bytes");
+        assertEquals(0, RillConfig.parse("journal:\n  diskReserve: 0\n", "rill.yaml", BASE).journal().diskReserve());
+    }
+
+    @Test
+    void retentionKeysTakeDurationsAndSizesAndNoneMeansKeepForever()
+    {
+        assertFalse(RillConfig.parse("", "rill.yaml", BASE).journal().retention().enabled(), "by default nothing is ever deleted");
+        final RetentionConfig retention = RillConfig.parse("journal:\n  retention:\n    maxAge: 7d\n    maxBytes: 50GiB\n    interval: 30s\n",
+            "rill.yaml", BASE).journal().retention();
+        assertEquals(Duration.ofDays(7), retention.maxAge());
+        assertEquals(50L << 30, retention.maxBytes());
+        assertEquals(Duration.ofSeconds(30), retention.interval());
+        final RetentionConfig ageOnly = RillConfig.parse("journal:\n  retention:\n    maxAge: 12h\n", "rill.yaml", BASE).journal().retention();
+        assertEquals(Duration.ofHours(12), ageOnly.maxAge());
+        assertEquals(0, ageOnly.maxBytes(), "no size limit");
+        assertEquals(RetentionConfig.DEFAULT_INTERVAL, ageOnly.interval());
+        assertTrue(RillConfig.parse("journal:\n  retention:\n    maxAge: 12h\n", "rill.yaml", BASE)
+            .withDataDir(Path.of("/x")).journal().retention().enabled(), "overriding dataDir keeps retention");
+    }
+
+    @Test
+    void badRetentionValuesNameTheKeyAndTheLine()
+    {
+        final ConfigException age = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    maxBytes: 1GiB\n    maxAge: 7 days\n", "rill.yaml", BASE));
+        assertTrue(age.getMessage().contains("journal.retention.maxAge: value '7 days' is invalid") &&
+            age.getMessage().contains("(line 4)"), age.getMessage());
+        final ConfigException interval = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    interval: 10ms\n", "rill.yaml", BASE));
+        assertTrue(interval.getMessage().contains("journal.retention.interval") && interval.getMessage().contains("1s to 1d") &&
+            interval.getMessage().contains("(line 3)"), interval.getMessage());
+        final ConfigException unknown = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  retention:\n    maxAgeDays: 7\n", "rill.yaml", BASE));
+        assertTrue(unknown.getMessage().contains("unknown key 'journal.retention.maxAgeDays'") && unknown.getMessage().contains("maxAge"),
+            unknown.getMessage());
+    }
+
+    @Test
+    void aBadSizeNamesTheKeyTheValueTheUnitsAndTheLine()
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("gateway:\n  port: 1\njournal:\n  rollCycle: FAST_DAILY\n  diskReserve: 512MB\n", "rill.yaml", BASE));
+        assertEquals("rill.yaml: journal.diskReserve: value '512MB' is invalid: a size: a whole number of bytes, " +
+            "or a number and a unit B, KiB, MiB, GiB, TiB (e.g. 512MiB) (line 5)", e.getMessage());
+        final ConfigException action = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("journal:\n  onDiskFull: panic\n", "rill.yaml", BASE));
+        assertTrue(action.getMessage().contains("journal.onDiskFull") && action.getMessage().contains("PAUSE") &&
+            action.getMessage().contains("line 2"), action.getMessage());
     }
 
     @Test

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RillCommand.Version.class,
     description = "Rill: a low-latency event bus with inline ML scoring.",
-    subcommands = {ServeCommand.class, DemoCommand.class, JournalCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, DemoCommand.class, JournalCommand.class, PositionsCommand.class, ConfigCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RillCommand
 {
     public static void main(final String[] args)

@@ -11,6 +11,8 @@ import dev.rill.bus.ErrorCode;
 import dev.rill.gateway.client.AckListener;
 import dev.rill.gateway.client.ClientConfig;
 import dev.rill.gateway.client.RillProducer;
+import dev.rill.bus.NamedPosition;
+import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.ops.ModelConfig;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
@@ -101,6 +103,25 @@ class RillCommandTest
         final Output out = run("journal", "tail", "--data-dir", dir.resolve("nothing-here").toString());
         assertEquals(ErrorCode.JOURNAL_UNREADABLE.code(), out.status);
         assertTrue(out.err.contains("no journal directory"), out.err);
+    }
+
+    @Test
+    void positionsListShowsNamedSubscribersAndRemoveForgetsOne() throws Exception
+    {
+        try (SubscriberPositionStore store = SubscriberPositionStore.open(dir, line -> { }))
+        {
+            store.register("billing", 41).commit(42);
+            store.register("gone", NamedPosition.NOTHING);
+        }
+        final Output list = run("positions", "list", "--data-dir", dir.toString());
+        assertEquals(0, list.status, list.err);
+        assertEquals("billing 42\ngone -1", list.out.strip());
+        final Output remove = run("positions", "remove", "gone", "--data-dir", dir.toString());
+        assertEquals(0, remove.status, remove.err);
+        assertEquals("billing 42", run("positions", "list", "--data-dir", dir.toString()).out.strip());
+        final Output missing = run("positions", "remove", "nobody", "--data-dir", dir.toString());
+        assertEquals(ErrorCode.JOURNAL_UNREADABLE.code(), missing.status);
+        assertTrue(missing.err.contains("no named subscriber 'nobody'"), missing.err);
     }
 
     private static Output run(final String... args)
