@@ -36,6 +36,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 public final class Pipeline implements AutoCloseable
 {
     private final PipelineConfig config;
+    private final NamedThreadFactory threadFactory = new NamedThreadFactory("rill-pipeline");
     private final Disruptor<EventSlot> disruptor;
     private final RingBuffer<EventSlot> ring;
     private volatile CapacityListener capacityListener = CapacityListener.NONE;
@@ -55,7 +56,7 @@ public final class Pipeline implements AutoCloseable
         disruptor = new Disruptor<>(
             () -> new EventSlot(maxEventBytes, maxFields),
             config.ringSize(),
-            new NamedThreadFactory("rill-pipeline"),
+            threadFactory,
             ProducerType.MULTI,
             config.waitStrategy().newWaitStrategy());
 
@@ -158,6 +159,16 @@ public final class Pipeline implements AutoCloseable
         catch (final TimeoutException e)
         {
             disruptor.halt();
+        }
+        // halt() only signals the consumers: wait until each has run its stages' onShutdown (the
+        // last checkpoint, the scorer's close), so nothing touches the journals after close returns.
+        try
+        {
+            threadFactory.join(30_000);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -345,6 +356,7 @@ public final class Pipeline implements AutoCloseable
     {
         private final String prefix;
         private final AtomicInteger count = new AtomicInteger();
+        private final java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         NamedThreadFactory(final String prefix)
         {
@@ -356,7 +368,18 @@ public final class Pipeline implements AutoCloseable
         {
             final Thread t = new Thread(r, prefix + "-" + count.getAndIncrement());
             t.setDaemon(true);
+            threads.add(t);
             return t;
+        }
+
+        /** Waits for every consumer thread to end (their stages' onShutdown run last on them). */
+        void join(final long timeoutMillis) throws InterruptedException
+        {
+            final long deadline = System.currentTimeMillis() + timeoutMillis;
+            for (final Thread t : threads)
+            {
+                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+            }
         }
     }
 }

@@ -280,6 +280,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return true;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        // Set before the slot is published: the pipeline thread reads them (Gateway.welcome) after
+        // it has read the slot, and the publish orders these stores before that.
+        producerId = hello.producerId();
+        epoch = hello.epoch();
         // The Hello goes through the ring, so the Welcome answers after every event before it was
         // journaled and carries this producer's last journaled seq: the producer resumes there.
         final long sequence = claim();
@@ -297,8 +301,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             pipeline.publish(sequence);
         }
-        producerId = hello.producerId();
-        epoch = hello.epoch();
         helloReceived = true;
         return true;
     }

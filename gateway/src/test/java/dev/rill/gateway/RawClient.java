@@ -101,9 +101,14 @@ final class RawClient implements AutoCloseable
 
     static byte[] hello(final long producerId)
     {
+        return hello(producerId, 1);
+    }
+
+    static byte[] hello(final long producerId, final int epoch)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final HelloEncoder hello = new HelloEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
-        hello.producerId(producerId).epoch(1).putToken(new byte[0], 0, 0).clientName("raw");
+        hello.producerId(producerId).epoch(epoch).putToken(new byte[0], 0, 0).clientName("raw");
         return copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength());
     }
 
