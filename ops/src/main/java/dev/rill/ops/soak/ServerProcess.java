@@ -67,6 +67,20 @@ final class ServerProcess
         command.add("--stats-interval");
         command.add("0");
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // If this JVM is stopped (Ctrl-C, a killed test run), take the server with it.
+        final Thread reaper = new Thread(p::destroyForcibly, "rill-soak-reaper-" + p.pid());
+        Runtime.getRuntime().addShutdownHook(reaper);
+        p.onExit().thenRun(() ->
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // the hook runs anyway; destroying an exited process is harmless
+            }
+        });
         final ServerProcess server = new ServerProcess(p, log);
         try
         {
