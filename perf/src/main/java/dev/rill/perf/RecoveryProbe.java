@@ -263,7 +263,9 @@ public final class RecoveryProbe implements Callable<Integer>
                     final Start s = startServer(jar, jvm, config, outDir.resolve("recovery-" + scenario.name + "-jfr.log"), recording);
                     line("  under JFR (1 ms sampling; JFR itself slows the start): accepting after %,d ms; server: %s", s.acceptMillis,
                         s.recoveryLine);
-                    report.append(StartProfile.summarise(recording, s.acceptMillis));
+                    final String profile = StartProfile.summarise(recording, s.acceptMillis);
+                    System.out.print(profile);
+                    report.append(profile);
                     line("  recording: %s", shown(recording));
                 }
             }
