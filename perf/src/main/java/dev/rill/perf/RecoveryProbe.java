@@ -229,8 +229,8 @@ public final class RecoveryProbe implements Callable<Integer>
 
             final StringBuilder json = new StringBuilder();
             json.append(String.format(Locale.ROOT, "{\"label\":\"recovery\",\"events\":%d,\"producers\":%d,\"unpublished\":%d," +
-                    "\"inBytes\":%d,\"outBytes\":%d,\"dataBytes\":%d,\"jvmBaselineMs\":%d,\"generateSeconds\":%.1f",
-                events, producers, unpublished, inBytes, outBytes, total, baseline, genSeconds));
+                    "\"inBytes\":%d,\"outBytes\":%d,\"dataBytes\":%d,\"jvmBaselineMs\":%d,\"generateSeconds\":%.1f,\"cold\":%d",
+                events, producers, unpublished, inBytes, outBytes, total, baseline, genSeconds, cold ? 1 : 0));
             for (final Scenario scenario : scenarios)
             {
                 line("");
