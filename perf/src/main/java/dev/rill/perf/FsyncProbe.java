@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * The floor under {@code durability.mode: sync}, where every batch waits for a force of journal
  * "in" (an msync of the mapped chunk) before it is acknowledged.
  *
- * <p>Four ways, each {@code --iterations} times after {@code --warmup} unmeasured ones, one
+ * <p>Five ways, each {@code --iterations} times after {@code --warmup} unmeasured ones, one
  * HdrHistogram each (the duration of the write/dirty plus the force):
  * <ul>
  * <li>{@code fdatasync-append}: {@link FileChannel#write} of 4 KiB at the end of a growing file,
@@ -42,6 +42,10 @@ import picocli.CommandLine.Option;
  *     before timing with a write of 0, as the journal pretoucher does;</li>
  * <li>{@code msync-preallocated}: the same over a file already written and forced (pages faulted
  *     in by a read before timing).</li>
+ * <li>{@code msync-sparse-128b}: as {@code msync-sparse}, but each force follows one 128-byte
+ *     record written after the previous one (32 per page), as sync mode forces journal "in" after
+ *     each small batch: most forces write back a page the previous force already wrote (its block
+ *     allocated then).</li>
  * </ul>
  * Each mode uses its own fresh file in a fresh directory under {@code --dir}, deleted at the end
  * (unless {@code --keep}).
@@ -55,7 +59,9 @@ public final class FsyncProbe implements Callable<Integer>
 {
     private static final int PAGE = 4096;
     private static final long HIGHEST_NANOS = 60_000_000_000L;
-    private static final List<String> MODES = List.of("fdatasync-append", "fdatasync-overwrite", "msync-sparse", "msync-preallocated");
+    private static final int RECORD = 128;
+    private static final List<String> MODES =
+        List.of("fdatasync-append", "fdatasync-overwrite", "msync-sparse", "msync-preallocated", "msync-sparse-128b");
 
     @Option(names = "--dir", defaultValue = "/tmp", description = "Where the journals live; a fresh sub-directory is used (default: ${DEFAULT-VALUE})")
     Path dir;
@@ -66,8 +72,9 @@ public final class FsyncProbe implements Callable<Integer>
     @Option(names = "--warmup", defaultValue = "100", description = "Forces before measuring, per mode (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--modes", split = ",", defaultValue = "fdatasync-append,fdatasync-overwrite,msync-sparse,msync-preallocated",
-        description = "Modes to run, comma-separated (default: all four)")
+    @Option(names = "--modes", split = ",",
+        defaultValue = "fdatasync-append,fdatasync-overwrite,msync-sparse,msync-preallocated,msync-sparse-128b",
+        description = "Modes to run, comma-separated (default: all five)")
     List<String> modes;
 
     @Option(names = "--out", description = "Report file (default: perf/results/<UTC timestamp>/fsync.txt of the repository)")
@@ -186,7 +193,7 @@ public final class FsyncProbe implements Callable<Integer>
                     }
                 }
             }
-            case "msync-sparse", "msync-preallocated" ->
+            case "msync-sparse", "msync-preallocated", "msync-sparse-128b" ->
             {
                 if (mode.equals("msync-preallocated"))
                 {
@@ -222,15 +229,17 @@ public final class FsyncProbe implements Callable<Integer>
                     {
                         throw new IllegalStateException("a preallocated page is not zero");
                     }
+                    final int size = mode.equals("msync-sparse-128b") ? RECORD : PAGE;
                     for (int i = 0; i < total; i++)
                     {
-                        final int offset = i * PAGE;
+                        final int offset = i * size;
                         final long start = System.nanoTime();
-                        for (int b = 0; b < PAGE; b += Long.BYTES)
+                        for (int b = 0; b < size; b += Long.BYTES)
                         {
                             map.putLong(offset + b, i * 31L + b);
                         }
-                        map.force(offset, PAGE);
+                        final int pageStart = offset - offset % PAGE;
+                        map.force(pageStart, PAGE);
                         record(h, i, start);
                     }
                 }

@@ -130,7 +130,8 @@ public final class LoadSummary
                 count(get(fsync, "iterations"))));
             sb.append("| force | p50 | p90 | p99 | p99.9 | max |\n| --- | --- | --- | --- | --- | --- |\n");
             for (final String[] m : new String[][]{
-                {"msyncSparse", "msync of a page of a sparse mapped file (as Rill's sync mode)"},
+                {"msyncSparse128b", "msync after each 128-byte record into a sparse mapped file (Rill's sync mode)"},
+                {"msyncSparse", "msync of a fresh page of a sparse mapped file"},
                 {"msyncPreallocated", "msync of a page of a preallocated mapped file"},
                 {"fdatasyncAppend", "write 4 KiB at the end + fdatasync"},
                 {"fdatasyncOverwrite", "write 4 KiB into a preallocated file + fdatasync"}})

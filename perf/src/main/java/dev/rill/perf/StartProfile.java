@@ -185,7 +185,7 @@ public final class StartProfile
             }
         }
         final Phase before = new Phase("before RillServer.open (JVM start, CLI, configuration)");
-        final Phase after = new Phase("after RillServer.open (until \"serving on\" is printed)");
+        final Phase after = new Phase("outside RillServer.open, after it began (serving line)");
         for (final Object[] p : pending)
         {
             final long millis = (Long)p[0];
