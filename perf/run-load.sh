@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rill load and baseline run: one command, about 4 minutes, results in perf/results/<UTC timestamp>/.
+# Rill load and baseline run: one command, about 5 minutes, results in perf/results/<UTC timestamp>/.
 #
 #   mvn -B -q -DskipTests package      # from the repository root, once
 #   perf/run-load.sh                   # from anywhere; runs from the repository root
@@ -10,12 +10,20 @@
 #      + LoadGenerator: saturate, then an open-loop 100k events/s.
 #   2. rill serve (journal + scoring + publish) in a fresh data dir under $RILL_DATA_PARENT (default
 #      /tmp, a disk) + the same two loads.
-#   3. rill serve again with its data dir on tmpfs (/dev/shm): the same 100k/s load, to show what
+#   3. FsyncProbe: the raw cost of forcing 4 KiB (fdatasync, msync) in $RILL_DATA_PARENT
+#      (skip: RILL_SKIP_FSYNC=1).
+#   4. rill serve with durability.mode: sync (a config file written here) + the same two loads:
+#      page-cache against sync, beside the raw force cost of step 3 (skip: RILL_SKIP_SYNC=1).
+#   5. rill serve again with its data dir on tmpfs (/dev/shm): the same 100k/s load, to show what
 #      disk writeback of the memory-mapped journal costs in the tail (skip: RILL_SKIP_TMPFS=1).
-#   4. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
-#   5. summary.md: the table of goals against baselines.
+#   6. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
+#   7. RecoveryProbe: a crashed data dir of $RECOVERY_EVENTS events, then `rill serve` started on it
+#      with a checkpoint 1 s before the end and with none; about a minute, 2.3 GiB written to
+#      $RILL_DATA_PARENT and deleted (skip: RILL_SKIP_RECOVERY=1).
+#   8. summary.md: the table of goals against baselines.
 # Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
-# ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
+# ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java),
+# FSYNC_ITERATIONS (2000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +40,9 @@ RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
 # all the time and takes a core from a 2-core server; "park" sends in short bursts instead.
 # Measured both (perf/README.md): park gave the lower p99 for the echo and for Rill.
 PACING="${PACING:-park}"
+FSYNC_ITERATIONS="${FSYNC_ITERATIONS:-2000}"
+RECOVERY_EVENTS="${RECOVERY_EVENTS:-10000000}"
+RECOVERY_RUNS="${RECOVERY_RUNS:-3}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
 RILL="$ROOT/ops/target/rill.jar"
 for jar in "$BENCH" "$RILL"; do
@@ -91,10 +102,11 @@ load echo-rate "$ECHO_PORT" rate
 stop_server
 
 # 2. rill serve: gateway, journal "in", scoring, journal "out", acks.
-rill_run() { # label-prefix data-parent loads...
-  local prefix="$1" parent="$2"; shift 2
+rill_run() { # label-prefix data-parent config-file-or-"" loads...
+  local prefix="$1" parent="$2" config="$3"; shift 3
+  local config_args=(); [[ -n "$config" ]] && config_args=(--config "$config")
   DATA_DIR="$(mktemp -d "$parent/rill-load-XXXXXX")"
-  "$JAVA" "${HEAP[@]}" -jar "$RILL" serve --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 \
+  "$JAVA" "${HEAP[@]}" -jar "$RILL" serve "${config_args[@]}" --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 \
     > "$OUT/$prefix-server.log" 2>&1 &
   SERVER_PID=$!
   await_line "$OUT/$prefix-server.log" "serving on"
@@ -102,12 +114,32 @@ rill_run() { # label-prefix data-parent loads...
   du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' > "$OUT/$prefix-journal-size.txt"
   stop_server
 }
-rill_run rill "$RILL_DATA_PARENT" saturate rate
-if [[ "${RILL_SKIP_TMPFS:-0}" != 1 && -d /dev/shm ]]; then
-  rill_run rill-tmpfs /dev/shm rate
+rill_run rill "$RILL_DATA_PARENT" "" saturate rate
+
+# 3. The raw cost of forcing data to disk where the journals live (what sync mode waits for).
+if [[ "${RILL_SKIP_FSYNC:-0}" != 1 ]]; then
+  echo "run-load: FsyncProbe in $RILL_DATA_PARENT"
+  timeout 600 "$JAVA" "${FLAGS[@]}" -cp "$BENCH" dev.rill.perf.FsyncProbe --dir "$RILL_DATA_PARENT" \
+    --iterations "$FSYNC_ITERATIONS" --out "$OUT/fsync.txt" | grep -v '^{' \
+    || echo "run-load: FsyncProbe failed; continuing without it" >&2
 fi
 
-# 4. Raw part costs on this box, short runs.
+# 4. rill serve with durability.mode: sync: every batch's acks wait for an msync of journal "in".
+if [[ "${RILL_SKIP_SYNC:-0}" != 1 ]]; then
+  cat > "$OUT/rill-sync.yaml" <<'YAML'
+# rill serve --config for perf/run-load.sh: acknowledge only what is forced to disk.
+durability:
+  mode: sync
+YAML
+  rill_run rill-sync "$RILL_DATA_PARENT" "$OUT/rill-sync.yaml" saturate rate
+fi
+
+# 5. The same server with its journals on tmpfs: the tail without disk writeback.
+if [[ "${RILL_SKIP_TMPFS:-0}" != 1 && -d /dev/shm ]]; then
+  rill_run rill-tmpfs /dev/shm "" rate
+fi
+
+# 6. Raw part costs on this box, short runs.
 jmh() { # name regex [jmh args]
   local name="$1" regex="$2"; shift 2
   echo "run-load: JMH $name"
@@ -119,6 +151,14 @@ jmh chronicle-append 'ChronicleAppendBenchmark'
 jmh onnx-run 'OnnxRunBenchmark'
 jmh pipeline 'PipelineBenchmark' -prof gc
 
-# 5. Summary table.
+# 7. Start after a crash: a journal of $RECOVERY_EVENTS events, rill serve in a fresh JVM each start.
+if [[ "${RILL_SKIP_RECOVERY:-0}" != 1 ]]; then
+  echo "run-load: RecoveryProbe, $RECOVERY_EVENTS events in $RILL_DATA_PARENT"
+  timeout 1200 "$JAVA" "${FLAGS[@]}" -Xmx2g -cp "$BENCH" dev.rill.perf.RecoveryProbe --dir "$RILL_DATA_PARENT" \
+    --events "$RECOVERY_EVENTS" --runs "$RECOVERY_RUNS" --rill-jar "$RILL" --out "$OUT/recovery.txt" \
+    | grep -E 'median|size on disk' || echo "run-load: RecoveryProbe failed; see $OUT/recovery-*.log" >&2
+fi
+
+# 8. Summary table.
 "$JAVA" -cp "$BENCH" dev.rill.perf.LoadSummary "$OUT"
 echo "run-load: results in $OUT"

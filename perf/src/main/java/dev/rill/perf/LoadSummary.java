@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * Writes {@code summary.md} for a results directory of {@code perf/run-load.sh}: the load runs'
- * JSON lines ({@code <label>.txt}) and the JMH CSV files ({@code jmh-<name>.csv}), as one table
- * of Rill against its raw baselines and goals. Missing inputs show as "n/a".
+ * JSON lines ({@code <label>.txt}), the JMH CSV files ({@code jmh-<name>.csv}), and the JSON lines
+ * of {@code fsync.txt} ({@link FsyncProbe}) and {@code recovery.txt} ({@link RecoveryProbe}), as
+ * tables of Rill against its raw baselines and goals. Missing inputs show as "n/a"; the durability
+ * and recovery sections are left out when their runs were skipped.
  *
  * <p>Usage: {@code java -cp perf/target/benchmarks.jar dev.rill.perf.LoadSummary DIR}.
  */
@@ -47,6 +49,10 @@ public final class LoadSummary
         final Map<String, Double> rillSat = load(dir, "rill-saturate");
         final Map<String, Double> rillRate = load(dir, "rill-rate");
         final Map<String, Double> tmpfsRate = load(dir, "rill-tmpfs-rate");
+        final Map<String, Double> syncSat = load(dir, "rill-sync-saturate");
+        final Map<String, Double> syncRate = load(dir, "rill-sync-rate");
+        final Map<String, Double> fsync = load(dir, "fsync");
+        final Map<String, Double> recovery = load(dir, "recovery");
         final List<String[]> chronicle = csv(dir.resolve("jmh-chronicle-append.csv"));
         final List<String[]> onnx = csv(dir.resolve("jmh-onnx-run.csv"));
         final List<String[]> pipeline = csv(dir.resolve("jmh-pipeline.csv"));
@@ -81,14 +87,94 @@ public final class LoadSummary
                 count(get(tmpfsRate, "offeredRate")), micros(get(tmpfsRate, "p50Us")), micros(get(tmpfsRate, "p99Us")),
                 micros(get(tmpfsRate, "p999Us"))));
         }
+        durability(sb, rillSat, rillRate, syncSat, syncRate, fsync);
+        recovery(sb, recovery);
         sb.append("\n## Raw part costs (JMH, short runs: -wi 2 -i 3 -f 1 -w 1s -r 1s)\n\n");
         sb.append("| part | score | unit |\n| --- | --- | --- |\n");
         jmhRows(sb, chronicle, "Chronicle append");
         jmhRows(sb, onnx, "ONNX run per batch");
         jmhRows(sb, pipeline, "in-process pipeline publish -> result");
         sb.append("\nFiles: `<label>.txt` (report + JSON line), `<label>.hgrm` (percentile distribution, us), ")
-            .append("`jmh-*.txt|csv`, server logs.\n");
+            .append("`jmh-*.txt|csv`, `fsync.txt` + `fsync-<mode>.hgrm`, `recovery.txt` + `recovery-*.log`, server logs.\n");
         return sb.toString();
+    }
+
+    /** Page-cache against sync durability (same server, same loads), beside the raw force cost of the disk. */
+    private static void durability(
+        final StringBuilder sb, final Map<String, Double> pageSat, final Map<String, Double> pageRate, final Map<String, Double> syncSat,
+        final Map<String, Double> syncRate, final Map<String, Double> fsync)
+    {
+        if (syncSat.isEmpty() && syncRate.isEmpty() && fsync.isEmpty())
+        {
+            return;
+        }
+        sb.append("\n## Durability: page-cache vs sync (`durability.mode: sync`: each batch's acks wait for an msync of \"in\")\n\n");
+        sb.append("| measure | page-cache | sync | sync / page-cache |\n| --- | --- | --- | --- |\n");
+        final double page = get(pageSat, "ackedRate");
+        final double sync = get(syncSat, "ackedRate");
+        sb.append(String.format(Locale.ROOT, "| saturation throughput, acked events/s | %s | %s | %s |%n", count(page), count(sync),
+            ratio(sync, page)));
+        final double offered = Double.isNaN(get(syncRate, "offeredRate")) ? get(pageRate, "offeredRate") : get(syncRate, "offeredRate");
+        for (final String[] p : new String[][]{{"p50Us", "p50"}, {"p99Us", "p99"}, {"p999Us", "p99.9"}, {"maxUs", "max"}})
+        {
+            final double a = get(pageRate, p[0]);
+            final double b = get(syncRate, p[0]);
+            sb.append(String.format(Locale.ROOT, "| %s ack latency at %s events/s offered (us) | %s | %s | %s |%n", p[1], count(offered),
+                micros(a), micros(b), ratio(b, a)));
+        }
+        sb.append(String.format(Locale.ROOT, "| achieved rate at %s events/s offered | %s | %s | |%n", count(offered),
+            count(get(pageRate, "ackedRate")), count(get(syncRate, "ackedRate"))));
+        if (!fsync.isEmpty())
+        {
+            sb.append(String.format(Locale.ROOT, "%nRaw cost of forcing 4 KiB on the journals' disk (FsyncProbe, %s per mode, us):%n%n",
+                count(get(fsync, "iterations"))));
+            sb.append("| force | p50 | p90 | p99 | p99.9 | max |\n| --- | --- | --- | --- | --- | --- |\n");
+            for (final String[] m : new String[][]{
+                {"msyncSparse128b", "msync after each 128-byte record into a sparse mapped file (Rill's sync mode)"},
+                {"msyncSparse", "msync of a fresh page of a sparse mapped file"},
+                {"msyncPreallocated", "msync of a page of a preallocated mapped file"},
+                {"fdatasyncAppend", "write 4 KiB at the end + fdatasync"},
+                {"fdatasyncOverwrite", "write 4 KiB into a preallocated file + fdatasync"}})
+            {
+                if (fsync.containsKey(m[0] + "P50Us"))
+                {
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", m[1], micros(get(fsync, m[0] + "P50Us")),
+                        micros(get(fsync, m[0] + "P90Us")), micros(get(fsync, m[0] + "P99Us")), micros(get(fsync, m[0] + "P999Us")),
+                        micros(get(fsync, m[0] + "MaxUs"))));
+                }
+            }
+        }
+    }
+
+    /** Start after a crash (RecoveryProbe): each checkpoint scenario's accepting and recovery times. */
+    private static void recovery(final StringBuilder sb, final Map<String, Double> recovery)
+    {
+        if (recovery.isEmpty())
+        {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "%n## Recovery after a crash (RecoveryProbe: %s events from %s producers, %s without a Result; " +
+                "data %s MiB on disk; fresh `rill serve` JVM, page cache %s)%n%n",
+            count(get(recovery, "events")), count(get(recovery, "producers")), count(get(recovery, "unpublished")),
+            count(get(recovery, "dataBytes") / (1 << 20)), get(recovery, "cold") == 1 ? "cold" : "warm"));
+        sb.append("| scenario | records of \"in\" read | process start -> accepting (ms) | server's \"recovered in\" (ms) | goal |\n");
+        sb.append("| --- | --- | --- | --- | --- |\n");
+        for (final String key : recovery.keySet())
+        {
+            if (!key.endsWith("AcceptMs"))
+            {
+                continue;
+            }
+            final String scenario = key.substring(0, key.length() - "AcceptMs".length());
+            final double distance = get(recovery, scenario + "Distance");
+            final double accept = get(recovery, key);
+            final boolean checkpoint = !Double.isNaN(distance) && distance >= 0;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
+                checkpoint ? "checkpoint " + count(distance) + " events before the end" : "no checkpoint (all of \"in\")",
+                count(get(recovery, scenario + "Scanned")), count(accept), count(get(recovery, scenario + "RecoveryMs")),
+                checkpoint ? "accepting <= 2,000 ms: " + verdict(accept <= 2000, accept, accept) : ""));
+        }
+        sb.append(String.format(Locale.ROOT, "| JVM start + CLI alone (`rill --version`) | | %s | | |%n", count(get(recovery, "jvmBaselineMs"))));
     }
 
     private static void jmhRows(final StringBuilder sb, final List<String[]> rows, final String what)
