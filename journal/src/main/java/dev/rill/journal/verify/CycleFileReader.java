@@ -1,6 +1,8 @@
 package dev.rill.journal.verify;
 
 import java.io.IOException;
+
+import dev.rill.journal.RecordChecksum;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -222,6 +224,22 @@ final class CycleFileReader implements AutoCloseable
         }
         load(at, HEADER_LENGTH);
         return windowBuffer.getInt(offsetOf(at), ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * @return true when a whole record starts at {@code at}: a header word without flags whose
+     *         length is at most {@code maxLength}, and a payload that matches its CRC32C trailer.
+     */
+    boolean wholeRecordAt(final long at, final int maxLength, final RecordChecksum checksum) throws IOException
+    {
+        final int word = wordAt(at);
+        final int length = word; // flags are the top two bits: a record with any set is not whole
+        if (length < RecordChecksum.TRAILER_LENGTH + 8 || length > maxLength || at + HEADER_LENGTH + length > size)
+        {
+            return false;
+        }
+        load(at + HEADER_LENGTH, length);
+        return checksum.matches(window, offsetOf(at + HEADER_LENGTH), length);
     }
 
     @Override

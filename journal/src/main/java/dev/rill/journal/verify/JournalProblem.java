@@ -28,6 +28,12 @@ public record JournalProblem(String journal, String file, long index, long posit
         UNDECODABLE(true),
         /** The last record of the newest file is incomplete: the writer stopped mid-append (never acknowledged). */
         INCOMPLETE_TAIL(false),
+        /**
+         * After the last record of the newest file, one record's bytes were written but not its
+         * header: the writer was killed in the middle of an append (never acknowledged). The
+         * server's start check clears them ({@link JournalStartCheck#TORN_TAIL_BYTES}).
+         */
+        TORN_TAIL(false),
         /** A file other than the newest has no end-of-cycle marker: readers wait there until the server's next append adds it. */
         NO_END_OF_CYCLE(false);
 

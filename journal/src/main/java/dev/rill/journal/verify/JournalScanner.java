@@ -335,6 +335,16 @@ public final class JournalScanner
             final long at = reader.position();
             if (reader.anyNonZero(at + Integer.BYTES, UNWRITTEN_PROBE))
             {
+                // Chronicle writes a record's bytes first and its header last: a kill in between
+                // leaves at most one record's bytes after a zero header at the end of the data.
+                if (newest && !reader.anyNonZero(at + Integer.BYTES + JournalStartCheck.TORN_TAIL_BYTES,
+                    JournalStartCheck.TORN_TAIL_BYTES) && !wholeRecordAfter(at))
+                {
+                    problem(Kind.TORN_TAIL, "after the last record, at byte " + at + ", a record's bytes were written but not " +
+                        "its header: the writer was killed in the middle of appending it, so it was never acknowledged; " +
+                        "the server clears these bytes at start");
+                    return;
+                }
                 problem(Kind.CORRUPT, "the record header at byte " + at + " is zero but data follows it: readers stop here " +
                     "and never see the rest of this file" + (newest ? "" : " or any later cycle file"));
             }
@@ -344,6 +354,19 @@ public final class JournalScanner
                     "cycle files exist (the writer stopped without rolling over): readers wait here until the server's next " +
                     "append adds the marker");
             }
+        }
+
+        /** @return true when a whole record (header, payload, matching CRC) starts within the torn-tail window after {@code at}. */
+        private boolean wholeRecordAfter(final long at) throws IOException
+        {
+            for (long q = at + Integer.BYTES; q < at + Integer.BYTES + JournalStartCheck.TORN_TAIL_BYTES; q += Integer.BYTES)
+            {
+                if (reader.wordAt(q) != 0 && reader.wholeRecordAt(q, JournalStartCheck.TORN_TAIL_BYTES, checksum))
+                {
+                    return true; // acknowledged records hidden behind a zeroed header: damage, never cleared
+                }
+            }
+            return false;
         }
 
         private void onIncomplete() throws IOException

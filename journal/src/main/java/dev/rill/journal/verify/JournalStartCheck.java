@@ -30,6 +30,11 @@ public final class JournalStartCheck
     public static final long FROM_FIRST = Journal.NO_INDEX;
     /** Records at the end of journal "out" checked at start. */
     public static final int OUT_LAST_RECORDS = 16;
+    /**
+     * Most bytes a torn last record (bytes written, header not) can span; data further on after a
+     * zero header is damage, not a torn record.
+     */
+    public static final int TORN_TAIL_BYTES = 64 * 1024;
     /** What the server's refusal tells the operator to do. */
     public static final String ADVICE =
         "run `rill journal verify`; start with --quarantine-corrupt to move the damaged file aside (see ops/runbooks/corrupt-journal.md)";
@@ -73,12 +78,48 @@ public final class JournalStartCheck
         for (final JournalVerification verification : run(config, in, inFromIndex, out))
         {
             damage.addAll(verification.damage());
+            for (final JournalProblem p : verification.problems())
+            {
+                if (p.kind() == JournalProblem.Kind.TORN_TAIL && verification.damage().isEmpty())
+                {
+                    clearTornTail(config, p);
+                }
+            }
         }
         if (!damage.isEmpty())
         {
             final String more = damage.size() == 1 ? "" : " (and " + (damage.size() - 1) + " more problem" +
                 (damage.size() == 2 ? "" : "s") + " after it)";
             throw damage.get(0).toException(more.isEmpty() ? ADVICE : more.substring(1) + "; " + ADVICE);
+        }
+    }
+
+    /**
+     * Zeroes the bytes of a torn last record before Chronicle opens the file: its appender writes
+     * over the zero header, and a shorter record would otherwise leave some of them where the next
+     * header goes.
+     */
+    private static void clearTornTail(final JournalConfig config, final JournalProblem torn)
+    {
+        final Path file = config.directoryOf(torn.journal()).resolve(torn.file());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
+        {
+            final long from = torn.position() + Integer.BYTES;
+            final long to = Math.min(channel.size(), from + TORN_TAIL_BYTES);
+            final java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate((int)Math.max(0, to - from));
+            long at = from;
+            while (zeros.hasRemaining())
+            {
+                at += channel.write(zeros, at);
+            }
+            channel.force(false);
+            System.getLogger(JournalStartCheck.class.getName()).log(System.Logger.Level.INFO, "journal '" + torn.journal() +
+                "': cleared a torn last record (never acknowledged) after byte " + torn.position() + " of " + torn.file());
+        }
+        catch (final IOException e)
+        {
+            throw new JournalException("journal '" + torn.journal() + "': cannot clear the torn last record in " + file + ": " +
+                e.getMessage() + "; check the file's permissions and the disk", e);
         }
     }
 

@@ -112,7 +112,7 @@ final class ServerProcess
     /** SIGTERM: the server drains, acknowledges and checkpoints, then exits. */
     int stop() throws InterruptedException
     {
-        process.destroy();
+        process.toHandle().destroy(); // not Process.destroy(), which also closes our end of its output
         if (!process.waitFor(60, TimeUnit.SECONDS))
         {
             kill();
