@@ -124,6 +124,27 @@ class RillCommandTest
         assertTrue(missing.err.contains("no named subscriber 'nobody'"), missing.err);
     }
 
+    @Test
+    void modelListChecksEveryVersionAndExitsModelInvalidWhenOneIsRefused() throws Exception
+    {
+        final java.nio.file.Path committed = java.nio.file.Path.of("..", "models", "fraud", "1");
+        final java.nio.file.Path good = java.nio.file.Files.createDirectories(dir.resolve("models/fraud/1"));
+        for (final String f : new String[] {"model.onnx", "model.json"})
+        {
+            java.nio.file.Files.copy(committed.resolve(f), good.resolve(f));
+        }
+        final Output ok = run("model", "list", "--models", dir.resolve("models").toString());
+        assertEquals(0, ok.status, ok.err);
+        assertTrue(ok.out.startsWith("fraud/1  ok  topic payments"), ok.out);
+
+        final java.nio.file.Path broken = java.nio.file.Files.createDirectories(dir.resolve("models/fraud/2"));
+        java.nio.file.Files.copy(committed.resolve("model.json"), broken.resolve("model.json"));
+        java.nio.file.Files.write(broken.resolve("model.onnx"), new byte[] {1, 2, 3});
+        final Output refused = run("model", "list", "--models", dir.resolve("models").toString());
+        assertEquals(ErrorCode.MODEL_INVALID.code(), refused.status, refused.err);
+        assertTrue(refused.out.contains("fraud/2  REFUSED: "), refused.out);
+    }
+
     private static Output run(final String... args)
     {
         final PrintStream originalOut = System.out;
