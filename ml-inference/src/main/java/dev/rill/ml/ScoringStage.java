@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtException.OrtErrorCode;
@@ -64,14 +66,22 @@ public final class ScoringStage implements Stage
         }
     }
 
-    private final OnnxScorer scorer;
-    private final FeatureExtractor[] extractors;
+    private OnnxScorer scorer;
+    private FeatureExtractor[] extractors;
     private final EpochNanoClock clock;
     private final int maxBatch;
     private final double fallbackScore;
-    private final int modelVersion;
-    private final String modelName;
-    private final byte[] modelNameUtf8;
+    private int modelVersion;
+    private volatile String modelName;
+    private byte[] modelNameUtf8;
+    private final AtomicReference<Deployment> next = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<OnnxScorer> retired = new ConcurrentLinkedQueue<>();
+    private volatile int activeVersion;
+
+    /** A model handed over by {@link #deploy}, taken up at the next batch boundary. */
+    private record Deployment(OnnxScorer scorer, FeatureExtractor[] extractors)
+    {
+    }
     private final EventSlot[] pending;
     private int pendingCount;
 
@@ -98,29 +108,12 @@ public final class ScoringStage implements Stage
         final int maxBatch,
         final double fallbackScore)
     {
-        this.scorer = Objects.requireNonNull(scorer, "scorer");
-        this.extractors = extractors.clone();
+        Objects.requireNonNull(scorer, "scorer");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxBatch < 1 || maxBatch > scorer.maxBatch())
-        {
-            throw new IllegalArgumentException("maxBatch " + maxBatch + " must be in [1, " + scorer.maxBatch() +
-                "] (the scorer's maxBatch); open the scorer with a larger maxBatch or lower the stage's");
-        }
-        for (int topicId = 0; topicId < this.extractors.length; topicId++)
-        {
-            final FeatureExtractor extractor = this.extractors[topicId];
-            if (extractor != null && extractor.featureCount() != scorer.featureCount())
-            {
-                throw new IllegalArgumentException("extractor for topic id " + topicId + " writes " +
-                    extractor.featureCount() + " features but " + scorer + " takes " + scorer.featureCount() +
-                    "; build the extractor from the scorer's descriptor");
-            }
-        }
+        check(scorer, extractors, maxBatch);
         this.maxBatch = maxBatch;
         this.fallbackScore = fallbackScore;
-        this.modelVersion = scorer.modelVersion();
-        this.modelName = scorer.descriptor().name() + "/" + modelVersion;
-        this.modelNameUtf8 = scorer.descriptor().name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        adopt(scorer, extractors.clone());
         this.pending = new EventSlot[maxBatch];
     }
 
@@ -139,9 +132,54 @@ public final class ScoringStage implements Stage
         }
     }
 
+    /**
+     * Hands over a new model (hot swap). The stage takes it up at its next batch boundary, on the
+     * pipeline thread: every event of a micro-batch is scored by one model, each Result names the
+     * model version that scored it, and nothing is dropped or scored twice. The previous model's
+     * session is closed by a later {@code deploy} or at shutdown, never while it may be running.
+     * Call from any thread; the scorer must be fully loaded (it is: {@link OnnxScorer#open} checks it).
+     *
+     * @param newScorer     the model, owned by this stage from now on.
+     * @param newExtractors extractor per topic id, built from the new model's descriptor.
+     * @throws IllegalArgumentException when it cannot take this stage's batch or its extractors do not fit it.
+     */
+    public void deploy(final OnnxScorer newScorer, final FeatureExtractor[] newExtractors)
+    {
+        check(newScorer, newExtractors, maxBatch);
+        try
+        {
+            newScorer.prepareBatchSizes();
+        }
+        catch (final OrtException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "model " + newScorer + ": cannot pre-create tensors: " + ex.getMessage());
+        }
+        final Deployment superseded = next.getAndSet(new Deployment(newScorer, newExtractors.clone()));
+        if (superseded != null)
+        {
+            retired.add(superseded.scorer()); // never taken up
+        }
+        closeRetired();
+    }
+
+    /** @return the version of the model scoring now (after the last swap taken up); any thread. */
+    public int activeModelVersion()
+    {
+        return activeVersion;
+    }
+
     @Override
     public void onEvent(final EventSlot slot, final long sequence, final boolean endOfBatch)
     {
+        if (pendingCount == 0)
+        {
+            final Deployment d = next.get(); // a batch boundary: the only place a model changes
+            if (d != null && next.compareAndSet(d, null))
+            {
+                retired.add(scorer);
+                adopt(d.scorer(), d.extractors());
+            }
+        }
         final int topicId = slot.topicId();
         final FeatureExtractor extractor = topicId >= 0 && topicId < extractors.length ? extractors[topicId] : null;
         if (slot.kind() == EventSlot.HELLO)
@@ -170,6 +208,12 @@ public final class ScoringStage implements Stage
         try
         {
             scorer.close();
+            final Deployment pendingDeployment = next.getAndSet(null);
+            if (pendingDeployment != null)
+            {
+                retired.add(pendingDeployment.scorer());
+            }
+            closeRetired();
         }
         catch (final OrtException ex)
         {
@@ -268,6 +312,51 @@ public final class ScoringStage implements Stage
         }
         SCORED_COUNT.setOpaque(this, scoredCount + (n - fallbacks));
         FALLBACK_COUNT.setOpaque(this, fallbackCount + fallbacks);
+    }
+
+    private void adopt(final OnnxScorer newScorer, final FeatureExtractor[] newExtractors)
+    {
+        scorer = newScorer;
+        extractors = newExtractors;
+        modelVersion = newScorer.modelVersion();
+        modelName = newScorer.descriptor().name() + "/" + modelVersion;
+        modelNameUtf8 = newScorer.descriptor().name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        activeVersion = modelVersion; // volatile: publishes the swap to readers on other threads
+    }
+
+    private void closeRetired()
+    {
+        OnnxScorer old;
+        while ((old = retired.poll()) != null)
+        {
+            try
+            {
+                old.close();
+            }
+            catch (final OrtException | RuntimeException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "model " + old + ": closing the replaced session failed: " + ex.getMessage());
+            }
+        }
+    }
+
+    private static void check(final OnnxScorer scorer, final FeatureExtractor[] extractors, final int maxBatch)
+    {
+        if (maxBatch < 1 || maxBatch > scorer.maxBatch())
+        {
+            throw new IllegalArgumentException("maxBatch " + maxBatch + " must be in [1, " + scorer.maxBatch() +
+                "] (the scorer's maxBatch); open the scorer with a larger maxBatch or lower the stage's");
+        }
+        for (int topicId = 0; topicId < extractors.length; topicId++)
+        {
+            final FeatureExtractor extractor = extractors[topicId];
+            if (extractor != null && extractor.featureCount() != scorer.featureCount())
+            {
+                throw new IllegalArgumentException("extractor for topic id " + topicId + " writes " +
+                    extractor.featureCount() + " features but " + scorer + " takes " + scorer.featureCount() +
+                    "; build the extractor from the scorer's descriptor");
+            }
+        }
     }
 
     private void logFailure(final String what)
