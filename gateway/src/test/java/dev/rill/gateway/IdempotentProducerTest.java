@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.JournalReader;
@@ -79,7 +81,7 @@ class IdempotentProducerTest
             try (RillProducer old = RillProducer.connect(config.withProducer(60, 1), acks);
                 RillProducer newer = RillProducer.connect(config.withProducer(60, 2), new Acks()))
             {
-                awaitTrue(() -> acks.errors.contains(ErrorCode.PRODUCER_FENCED), "the old session hears PRODUCER_FENCED");
+                assertEquals(ErrorCode.PRODUCER_FENCED, acks.firstError.get(10, TimeUnit.SECONDS), "the old session hears why");
                 final RillClientException e = assertThrows(RillClientException.class, () -> old.send("payments", 1, 0, 1, 2));
                 assertTrue(e.getMessage().contains("PRODUCER_FENCED"), e.getMessage());
                 assertEquals(0, old.reconnects(), "a fenced producer does not reconnect");
@@ -164,23 +166,10 @@ class IdempotentProducerTest
         return new ErrorDecoder().wrapAndApplyHeader(new UnsafeBuffer(error), 0, new MessageHeaderDecoder()).code();
     }
 
-    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private static final class Acks implements AckListener
     {
         final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<ErrorCode> errors = new ConcurrentLinkedQueue<>();
+        final CompletableFuture<ErrorCode> firstError = new CompletableFuture<>();
 
         @Override
         public void onAck(final long seq)
@@ -197,7 +186,7 @@ class IdempotentProducerTest
         @Override
         public void onError(final ErrorCode code, final String message)
         {
-            errors.add(code);
+            firstError.complete(code);
         }
     }
 }

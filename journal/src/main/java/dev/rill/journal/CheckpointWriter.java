@@ -112,15 +112,7 @@ public final class CheckpointWriter implements AutoCloseable
     public void close()
     {
         running = false;
-        LockSupport.unpark(thread);
-        try
-        {
-            thread.join(10_000);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.unparkAndJoin(thread); // a write under way finishes first
     }
 
     private void encode(final ProducerTable producers, final long inIndex)

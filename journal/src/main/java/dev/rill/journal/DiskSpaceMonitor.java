@@ -201,27 +201,7 @@ public final class DiskSpaceMonitor implements AutoCloseable
     public void close()
     {
         running = false;
-        if (thread == null)
-        {
-            return;
-        }
-        LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException e)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.unparkAndJoin(thread);
     }
 
     private void run()

@@ -147,23 +147,7 @@ final class JournalPretoucher implements AutoCloseable
     public void close()
     {
         running = false;
-        LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException e)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.unparkAndJoin(thread);
     }
 
     private void run()

@@ -16,8 +16,8 @@ import dev.rill.bus.codec.ResultDecoder;
  * Recovery at start, in two steps.
  *
  * <ol>
- * <li>{@link #recover}: load the newest intact checkpoint (a damaged newer one is reported and the
- *     previous used), then read "in" after its index to bring the producer table up to date, and
+ * <li>{@link #recover}: from the newest intact checkpoint (the caller loads it: a damaged newer one
+ *     is reported and the previous used), read "in" after its index to bring the producer table up to date, and
  *     find the last event that has a Result: the "in" index in the last record of "out". Results
  *     are appended in "in" order, so every event of "in" after it, and only those, lack one.</li>
  * <li>{@link #resubmit}: once the pipeline runs, feed those events through it again as
@@ -60,12 +60,13 @@ public final class JournalRecovery
     /**
      * Rebuilds the pipeline state from the newest checkpoint and the journals.
      *
-     * @param warnings receives one line per damaged checkpoint or inconsistency found.
+     * @param newest   the newest intact checkpoint ({@link CheckpointStore#loadNewestValid}), or null.
+     * @param warnings receives one line per inconsistency found.
      */
-    public static Recovered recover(final Journal in, final Journal out, final CheckpointStore store, final Consumer<String> warnings)
+    public static Recovered recover(final Journal in, final Journal out, final Checkpoint newest, final Consumer<String> warnings)
     {
         final long start = System.nanoTime();
-        Checkpoint checkpoint = store.loadNewestValid(warnings);
+        Checkpoint checkpoint = newest;
         final long inLast = in.lastIndex();
         if (checkpoint != null && !covers(in, checkpoint.inIndex()))
         {

@@ -64,7 +64,6 @@ public final class PublishStage implements Stage
     }
 
     private long published;
-    private long recovered;
 
     /**
      * @param maxBatch most events per batch (bounds the connections touched per batch).
@@ -122,10 +121,8 @@ public final class PublishStage implements Stage
                     slot.eventTimeNanos());
                 noteAck(slot.connectionId(), slot.seq());
             }
-            else
-            {
-                recovered++; // journaled before a crash, published now: its latency is the outage's, not the path's
-            }
+            // else RECOVERED: journaled before a crash, published now; its latency is the outage's, not the
+            // path's, and its connection is gone
             PUBLISHED.setRelease(this, published + 1); // a cheap store; readers on other threads acquire
             resultsInBatch = true;
         }
@@ -138,12 +135,6 @@ public final class PublishStage implements Stage
                 resultListener.onResultsPublished(lastOutIndex);
             }
         }
-    }
-
-    /** @return results of recovered events (journaled before a crash) published since start. Pipeline thread. */
-    public long recovered()
-    {
-        return recovered;
     }
 
     /** @return results published since start; any thread may read it. */

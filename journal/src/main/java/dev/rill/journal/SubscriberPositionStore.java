@@ -168,19 +168,8 @@ public final class SubscriberPositionStore implements SubscriberPositions, AutoC
     public void close()
     {
         running = false;
-        LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException e)
-            {
-                interrupted = true;
-            }
-        }
+        BackgroundThreads.unparkAndJoin(thread);
+        final boolean interrupted = Thread.interrupted(); // file I/O of an interrupted thread fails: write first
         flush();
         if (interrupted)
         {

@@ -110,16 +110,6 @@ public record RillConfig(
         return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
     }
 
-    public RillConfig withDurability(final DurabilityConfig durability)
-    {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
-    }
-
-    public RillConfig withCheckpoint(final CheckpointConfig checkpoint)
-    {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
-    }
-
     /**
      * Reads and validates a YAML file. Missing keys take their defaults; unknown keys and bad
      * values are errors naming the key.

@@ -109,7 +109,7 @@ public final class RillServer implements AutoCloseable
         // cut. "in" is checked from the newest checkpoint on (what recovery reads), "out" at its end.
         final CheckpointStore store = new CheckpointStore(
             config.journal().dataDir().resolve(CheckpointStore.DIRECTORY), config.checkpoint().keep());
-        final Checkpoint newest = store.loadNewestValid(warning -> { }); // recovery reports damaged ones
+        final Checkpoint newest = store.loadNewestValid(RillServer::warn); // a damaged newer one is reported here
         JournalStartCheck.requireIntact(config.journal(), IN, newest == null ? JournalStartCheck.FROM_FIRST : newest.inIndex(), OUT);
         final TopicRegistry topics = new TopicRegistry(config.topics());
         final int maxBatch = config.pipeline().maxBatch();
@@ -126,7 +126,7 @@ public final class RillServer implements AutoCloseable
 
         // Recovery: state from the newest intact checkpoint plus the rest of "in"; then the events
         // of "in" without a Result go through the pipeline before anything new is accepted.
-        recovery = JournalRecovery.recover(in, out, store, RillServer::warn);
+        recovery = JournalRecovery.recover(in, out, newest, RillServer::warn);
         checkpoints = track(new CheckpointWriter(store,
             recovery.checkpoint() == null ? Journal.NO_INDEX : recovery.checkpoint().inIndex(), RillServer::warn));
 
@@ -174,18 +174,6 @@ public final class RillServer implements AutoCloseable
     public JournalRecovery.Recovered recovery()
     {
         return recovery;
-    }
-
-    /** @return events of "in" without a Result that were fed through the pipeline again at start. */
-    public long resubmitted()
-    {
-        return resubmitted;
-    }
-
-    /** @return nanoseconds from start until the pipeline held every recovered event (before binding). */
-    public long recoveryNanos()
-    {
-        return recoveryNanos;
     }
 
     public JournalStage journalStage()

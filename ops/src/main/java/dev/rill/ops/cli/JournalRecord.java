@@ -22,19 +22,34 @@ sealed interface JournalRecord
     long index();
 
     /** @return the producer the record is about, or -1. */
-    long producerId();
+    default long producerId()
+    {
+        return -1;
+    }
 
     /** @return the record's topic, or null when it has none. */
-    String topic();
+    default String topic()
+    {
+        return null;
+    }
 
     /** @return whether the record has a key (Events and Results do). */
-    boolean hasKey();
+    default boolean hasKey()
+    {
+        return false;
+    }
 
     /** @return the record's key; 0 when it has none. */
-    long key();
+    default long key()
+    {
+        return 0;
+    }
 
     /** @return the producer's event time (epoch ns), or {@link Long#MIN_VALUE} when it has none. */
-    long eventTimeNanos();
+    default long eventTimeNanos()
+    {
+        return Long.MIN_VALUE;
+    }
 
     /** An event as journal "in" holds it. */
     record Event(long index, long producerId, long seq, long key, long eventTimeNanos, long ingestTimeNanos, int connectionId,
@@ -62,63 +77,11 @@ sealed interface JournalRecord
     /** A producer's new session (epoch) in journal "in". */
     record ProducerSession(long index, long producerId, int epoch, long timeNanos) implements JournalRecord
     {
-        @Override
-        public String topic()
-        {
-            return null;
-        }
-
-        @Override
-        public boolean hasKey()
-        {
-            return false;
-        }
-
-        @Override
-        public long key()
-        {
-            return 0;
-        }
-
-        @Override
-        public long eventTimeNanos()
-        {
-            return Long.MIN_VALUE;
-        }
     }
 
     /** A record that is not a whole message of its journal. */
     record Undecodable(long index, String reason) implements JournalRecord
     {
-        @Override
-        public long producerId()
-        {
-            return -1;
-        }
-
-        @Override
-        public String topic()
-        {
-            return null;
-        }
-
-        @Override
-        public boolean hasKey()
-        {
-            return false;
-        }
-
-        @Override
-        public long key()
-        {
-            return 0;
-        }
-
-        @Override
-        public long eventTimeNanos()
-        {
-            return Long.MIN_VALUE;
-        }
     }
 
     /**

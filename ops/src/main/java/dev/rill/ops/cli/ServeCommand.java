@@ -134,10 +134,12 @@ final class ServeCommand implements Callable<Integer>
                 interval = server.latencies().interval(interval);
                 final Histogram h = interval.ingestToPublish();
                 final long published = server.publish().published();
-                System.out.printf("rill: %,d results (+%,d), ingest->publish p50 %s p99 %s max %s, fallbacks %d, ring depth %d%n",
+                System.out.printf("rill: %,d results (+%,d), ingest->publish p50 %s p99 %s max %s, fallbacks %d, ring depth %d, " +
+                    "checkpoints %d (failed %d)%n",
                     published, published - lastPublished, Format.micros(h.getValueAtPercentile(50)),
                     Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getMaxValue()),
-                    server.scoring().fallbackCount(), server.pipeline().depth());
+                    server.scoring().fallbackCount(), server.pipeline().depth(), server.checkpoints().written(),
+                    server.checkpoints().failures());
                 lastPublished = published;
             }
         }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -76,25 +77,40 @@ class ServeCorruptJournalTest
         JournalFixture.truncate(file, fixture.positionOf("in", fixture.in.get(4)) + 12);
 
         final PrintStream originalOut = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final CountDownLatch servingOrEnded = new CountDownLatch(1);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream()
+        {
+            @Override
+            public synchronized void write(final byte[] b, final int off, final int len)
+            {
+                super.write(b, off, len);
+                if (toString(StandardCharsets.UTF_8).contains("rill: serving on"))
+                {
+                    servingOrEnded.countDown();
+                }
+            }
+        };
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final AtomicInteger status = new AtomicInteger(-1);
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         final Thread serve = new Thread(() ->
         {
-            final CommandLine cmd = RillCommand.commandLine();
-            cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-            status.set(cmd.execute("serve", "--config", config.toString(), "--data-dir", data.toString(),
-                "--quarantine-corrupt", "--stats-interval", "0"));
+            try
+            {
+                final CommandLine cmd = RillCommand.commandLine();
+                cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+                status.set(cmd.execute("serve", "--config", config.toString(), "--data-dir", data.toString(),
+                    "--quarantine-corrupt", "--stats-interval", "0"));
+            }
+            finally
+            {
+                servingOrEnded.countDown(); // a server that stops at once must not leave the test waiting
+            }
         }, "serve-under-test");
         try
         {
             serve.start();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!out.toString(StandardCharsets.UTF_8).contains("rill: serving on") && serve.isAlive() && System.nanoTime() < deadline)
-            {
-                Thread.sleep(20);
-            }
+            assertTrue(servingOrEnded.await(60, TimeUnit.SECONDS), "serve neither served nor ended within 60 s");
             final String printed = out.toString(StandardCharsets.UTF_8);
             assertTrue(printed.contains("rill: serving on"), printed + err.toString(StandardCharsets.UTF_8));
             final Path moved = data.resolve("quarantine").resolve("in").resolve(file.getFileName());
