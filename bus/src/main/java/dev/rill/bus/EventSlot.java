@@ -23,6 +23,13 @@ public final class EventSlot
      * acknowledged again.
      */
     public static final int RECOVERED = 2;
+    /**
+     * An event already in journal "in" and already published, fed through the ring at start only
+     * to bring the streaming-feature state from its checkpoint up to the first unpublished event:
+     * the scoring stage applies it to the state; nothing is journaled, scored, published or
+     * acknowledged.
+     */
+    public static final int WARMUP = 3;
 
     private static final byte[] NO_MODEL = new byte[0];
 
@@ -82,7 +89,7 @@ public final class EventSlot
         flags = 0;
     }
 
-    /** @return {@link #EVENT}, {@link #HELLO} or {@link #RECOVERED}. */
+    /** @return {@link #EVENT}, {@link #HELLO}, {@link #RECOVERED} or {@link #WARMUP}. */
     public int kind()
     {
         return kind;

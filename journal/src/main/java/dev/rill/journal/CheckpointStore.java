@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
+import dev.rill.bus.Journal;
+
 /**
  * Checkpoint files in {@code <dataDir>/checkpoints}: written atomically (temporary file, fsync,
  * rename, fsync of the directory), each sealed with a CRC32C, the newest few kept.
@@ -37,8 +39,10 @@ public final class CheckpointStore
     public static final int DEFAULT_KEEP = 3;
 
     private static final byte[] MAGIC = "RILLCKPT".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
-    private static final int HEADER = 8 + 4 + 4 + 8 + 8 + 4 + 4;
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_FEATURE_INDEX = 1;
+    private static final int HEADER_V1 = 8 + 4 + 4 + 8 + 8 + 4 + 4;
+    private static final int HEADER = HEADER_V1 + 8;
     private static final int ENTRY = 8 + 8 + 4;
     private static final String PREFIX = "checkpoint-";
     private static final String SUFFIX = ".ckpt";
@@ -71,10 +75,15 @@ public final class CheckpointStore
         return directory;
     }
 
-    /** @return bytes a checkpoint of {@code producers} producers and no feature state takes. */
+    /** @return bytes a checkpoint of {@code producers} producers and {@code featureBytes} of feature state takes. */
     public static int encodedLength(final int producers, final int featureBytes)
     {
         return HEADER + producers * ENTRY + featureBytes + 4;
+    }
+
+    private static int encodedLength(final int format, final int producers, final int featureBytes)
+    {
+        return (format == FORMAT_WITHOUT_FEATURE_INDEX ? HEADER_V1 : HEADER) + producers * ENTRY + featureBytes + 4;
     }
 
     /**
@@ -83,11 +92,11 @@ public final class CheckpointStore
      */
     public static void encode(
         final ByteBuffer buffer, final long inIndex, final long createdEpochMillis, final ProducerTable producers,
-        final byte[] featureState)
+        final long featureInIndex, final byte[] featureState)
     {
         buffer.clear().order(ByteOrder.LITTLE_ENDIAN);
         buffer.put(MAGIC).putInt(FORMAT).putInt(0).putLong(inIndex).putLong(createdEpochMillis)
-            .putInt(producers.size()).putInt(featureState.length);
+            .putInt(producers.size()).putInt(featureState.length).putLong(featureInIndex);
         producers.forEach(p -> buffer.putLong(p.id()).putLong(p.lastSeq()).putInt(p.epoch()));
         buffer.put(featureState);
         final CRC32C crc = new CRC32C();
@@ -155,6 +164,28 @@ public final class CheckpointStore
         return null;
     }
 
+    /**
+     * Loads every checkpoint that reads back intact, newest first; damaged ones are skipped
+     * silently ({@link #loadNewestValid} reports them).
+     */
+    public List<Checkpoint> loadAllValid()
+    {
+        final List<Path> files = files();
+        final List<Checkpoint> valid = new ArrayList<>();
+        for (int i = files.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                valid.add(read(files.get(i)));
+            }
+            catch (final IOException ignore)
+            {
+                // reported by loadNewestValid
+            }
+        }
+        return valid;
+    }
+
     /** @return the checkpoint files, oldest first. */
     public List<Path> files()
     {
@@ -183,9 +214,9 @@ public final class CheckpointStore
     public static Checkpoint read(final Path file) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < HEADER + 4)
+        if (bytes.length < HEADER_V1 + 4)
         {
-            throw new CheckpointDamagedException("truncated: " + bytes.length + " bytes, a checkpoint has at least " + (HEADER + 4));
+            throw new CheckpointDamagedException("truncated: " + bytes.length + " bytes, a checkpoint has at least " + (HEADER_V1 + 4));
         }
         final ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         final byte[] magic = new byte[MAGIC.length];
@@ -203,16 +234,18 @@ public final class CheckpointStore
                 Integer.toHexString((int)crc.getValue()));
         }
         final int format = b.getInt();
-        if (format != FORMAT)
+        if (format != FORMAT && format != FORMAT_WITHOUT_FEATURE_INDEX)
         {
-            throw new CheckpointDamagedException("format " + format + " is not supported by this version (reads " + FORMAT + ")");
+            throw new CheckpointDamagedException("format " + format + " is not supported by this version (reads " +
+                FORMAT_WITHOUT_FEATURE_INDEX + " and " + FORMAT + ")");
         }
         b.getInt();
         final long inIndex = b.getLong();
         final long created = b.getLong();
         final int count = b.getInt();
         final int featureLength = b.getInt();
-        if (count < 0 || featureLength < 0 || encodedLength(count, featureLength) != bytes.length)
+        final long featureInIndex = format == FORMAT_WITHOUT_FEATURE_INDEX ? Journal.NO_INDEX : b.getLong();
+        if (count < 0 || featureLength < 0 || encodedLength(format, count, featureLength) != bytes.length)
         {
             throw new CheckpointDamagedException("lengths do not add up: " + count + " producers, " + featureLength +
                 " feature bytes, file of " + bytes.length + " bytes");
@@ -224,7 +257,7 @@ public final class CheckpointStore
         }
         final byte[] features = new byte[featureLength];
         b.get(features);
-        return new Checkpoint(inIndex, created, producers, features, file);
+        return new Checkpoint(inIndex, created, producers, featureInIndex, features, file);
     }
 
     private static String fileName(final long inIndex)

@@ -3,6 +3,7 @@ package dev.rill.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -20,8 +21,14 @@ import dev.rill.bus.Journal;
  */
 public final class CheckpointWriter implements AutoCloseable
 {
-    private static final byte[] NO_FEATURES = new byte[0];
+    private static final FeatureSnapshot NO_FEATURES = new FeatureSnapshot(Journal.NO_INDEX, new byte[0]);
 
+    /** The feature state handed over by the scoring stage, written with the next checkpoint. */
+    private record FeatureSnapshot(long inIndex, byte[] state)
+    {
+    }
+
+    private final AtomicReference<FeatureSnapshot> features = new AtomicReference<>(NO_FEATURES);
     private final CheckpointStore store;
     private final Consumer<String> log;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -74,6 +81,20 @@ public final class CheckpointWriter implements AutoCloseable
     }
 
     /**
+     * Hands over the streaming-feature state as of {@code inIndex}; it goes into every checkpoint
+     * written from now on until a newer one is handed over. The array is kept, not copied: do not
+     * change it afterwards. Any thread (the scoring stage's).
+     *
+     * @param inIndex the last "in" index whose effect the state includes; every event up to it has
+     *                its Result in "out" (recovery replays the state from there).
+     * @param state   the encoded state.
+     */
+    public void offerFeatureState(final long inIndex, final byte[] state)
+    {
+        features.set(new FeatureSnapshot(inIndex, state));
+    }
+
+    /**
      * Writes a checkpoint now, on the calling thread, after any write under way (clean shutdown).
      */
     public void writeNow(final ProducerTable producers, final long inIndex)
@@ -117,12 +138,13 @@ public final class CheckpointWriter implements AutoCloseable
 
     private void encode(final ProducerTable producers, final long inIndex)
     {
-        final int length = CheckpointStore.encodedLength(producers.size(), 0);
+        final FeatureSnapshot feature = features.get();
+        final int length = CheckpointStore.encodedLength(producers.size(), feature.state().length);
         if (buffer.capacity() < length)
         {
             buffer = ByteBuffer.allocate(Math.max(length, buffer.capacity() * 2));
         }
-        CheckpointStore.encode(buffer, inIndex, System.currentTimeMillis(), producers, NO_FEATURES);
+        CheckpointStore.encode(buffer, inIndex, System.currentTimeMillis(), producers, feature.inIndex(), feature.state());
         pendingIndex = inIndex;
         offeredIndex = inIndex;
     }

@@ -97,16 +97,40 @@ public final class JournalRecovery
      */
     public static long resubmit(final Journal in, final long lastPublishedInIndex, final Pipeline pipeline, final TopicRegistry topics)
     {
+        return resubmit(in, lastPublishedInIndex, lastPublishedInIndex, pipeline, topics);
+    }
+
+    /**
+     * Like {@link #resubmit(Journal, long, Pipeline, TopicRegistry)}, first feeding the published
+     * events after {@code warmupAfterIndex} up to {@code lastPublishedInIndex} as
+     * {@link EventSlot#WARMUP} slots, which only bring the streaming-feature state (restored from a
+     * checkpoint as of {@code warmupAfterIndex}) up to the first unpublished event.
+     *
+     * @param warmupAfterIndex the index the feature state was restored as of ({@link Journal#NO_INDEX}
+     *                         for an empty state: from the first event of "in"); at most
+     *                         {@code lastPublishedInIndex}.
+     * @return events resubmitted as RECOVERED (the warm-up events are not counted).
+     */
+    public static long resubmit(
+        final Journal in, final long warmupAfterIndex, final long lastPublishedInIndex, final Pipeline pipeline,
+        final TopicRegistry topics)
+    {
+        if (warmupAfterIndex != Journal.NO_INDEX && warmupAfterIndex > lastPublishedInIndex)
+        {
+            throw new IllegalArgumentException("feature state at in index " + warmupAfterIndex +
+                " is ahead of the last published event " + lastPublishedInIndex);
+        }
+        final long firstIndex = warmupAfterIndex;
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final EventDecoder event = new EventDecoder();
         final long[] count = {0};
         try (JournalReader reader = in.newReader())
         {
-            if (lastPublishedInIndex == Journal.NO_INDEX)
+            if (firstIndex == Journal.NO_INDEX)
             {
                 reader.toStart();
             }
-            else if (!reader.moveToAtOrAfter(lastPublishedInIndex + 1))
+            else if (!reader.moveToAtOrAfter(firstIndex + 1))
             {
                 return 0;
             }
@@ -118,6 +142,11 @@ public final class JournalRecovery
                     return; // a ProducerSession record: nothing to publish
                 }
                 event.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+                final boolean warmup = lastPublishedInIndex != Journal.NO_INDEX && index <= lastPublishedInIndex;
+                if (warmup && topicIdOrMissing(event, topics) < 0)
+                {
+                    return; // published long ago under a topic since removed: no feature state to rebuild for it
+                }
                 final int topicId = topicOf(event, topics, index);
                 long sequence;
                 while ((sequence = pipeline.tryClaim()) < 0)
@@ -129,12 +158,19 @@ public final class JournalRecovery
                 {
                     slot.clear();
                     fill(slot, event, topicId, index);
+                    if (warmup)
+                    {
+                        slot.kind(EventSlot.WARMUP);
+                    }
                 }
                 finally
                 {
                     pipeline.publish(sequence);
                 }
-                count[0]++;
+                if (!warmup)
+                {
+                    count[0]++;
+                }
             };
             while (reader.poll(handler, 1024) > 0)
             {
@@ -142,6 +178,14 @@ public final class JournalRecovery
             }
         }
         return count[0];
+    }
+
+    private static int topicIdOrMissing(final EventDecoder event, final TopicRegistry topics)
+    {
+        event.fields().forEach(f -> { });
+        final String topic = event.topic();
+        event.sbeRewind();
+        return topics.find(topic);
     }
 
     private static int topicOf(final EventDecoder event, final TopicRegistry topics, final long index)

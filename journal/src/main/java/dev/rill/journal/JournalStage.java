@@ -127,7 +127,7 @@ public final class JournalStage implements Stage
                 onHello(slot);
                 break;
             default:
-                slot.journaled(slot.inIndex(), clock.nanoTime()); // RECOVERED: already in "in"
+                slot.journaled(slot.inIndex(), clock.nanoTime()); // RECOVERED, WARMUP: already in "in"
                 break;
         }
         if (endOfBatch)

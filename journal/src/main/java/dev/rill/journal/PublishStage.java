@@ -102,6 +102,10 @@ public final class PublishStage implements Stage
                 ackSink.welcome(slot.connectionId(), slot.lastJournaledSeq());
             }
         }
+        else if (slot.kind() == EventSlot.WARMUP)
+        {
+            // replayed at start for the feature state only: its Result is already in "out"
+        }
         else if (slot.fenced())
         {
             // neither journaled nor acknowledged: its connection is being closed with PRODUCER_FENCED
