@@ -238,10 +238,12 @@ final class ModelCommand
             description = "The server's dataDir, where its admin.token is by default (as `rill serve --data-dir`)")
         Path dataDir;
 
-        @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The admin channel's address (default: admin.host:admin.port, 127.0.0.1:7390)")
+        @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = "The admin channel's address (default: admin.host:admin.port, 127.0.0.1:7390)")
         String address;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "The admin token file (default: admin.tokenFile, <dataDir>/admin.token)")
+        @Option(names = "--token-file", paramLabel = "FILE",
+            description = "The admin token file (default: admin.tokenFile, <dataDir>/admin.token)")
         Path tokenFile;
 
         /** Runs {@code body} with a client; a failure of the channel is printed as one line and becomes the exit status. */
