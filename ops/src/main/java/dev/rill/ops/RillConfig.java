@@ -31,6 +31,7 @@ import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
 import dev.rill.journal.RetentionConfig;
 import dev.rill.ml.FraudFeatures;
+import dev.rill.ops.admin.AdminConfig;
 
 /**
  * The whole configuration of a running bus, as read from rill.yaml: one typed object per
@@ -43,11 +44,20 @@ import dev.rill.ml.FraudFeatures;
  * @param topics   the topics producers may send, with their fields.
  * @param durability what an acknowledgement promises, globally and per topic.
  * @param checkpoint when the pipeline state is checkpointed.
+ * @param admin    the admin channel of {@code rill model deploy|shadow|rollback|status}.
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
-    DurabilityConfig durability, CheckpointConfig checkpoint)
+    DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin)
 {
+    /** A configuration with the default admin channel. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, AdminConfig.defaults());
+    }
+
     /** A configuration with default durability (page-cache) and checkpoints. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
@@ -77,6 +87,11 @@ public record RillConfig(
         }
         durability = durability == null ? DurabilityConfig.defaults() : durability;
         checkpoint = checkpoint == null ? CheckpointConfig.defaults() : checkpoint;
+        admin = admin == null ? AdminConfig.defaults() : admin;
+        if (admin.enabled() && admin.port() != 0 && admin.port() == gateway.port() && admin.host().equals(gateway.host()))
+        {
+            throw ConfigException.invalid("admin.port", admin.port(), "a port other than gateway.port, or 0 for a free one");
+        }
         for (final String topic : durability.topics().keySet())
         {
             if (topics.stream().noneMatch(t -> t.name().equals(topic)))
@@ -97,17 +112,22 @@ public record RillConfig(
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint);
+        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
+    }
+
+    public RillConfig withAdmin(final AdminConfig admin)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
     }
 
     /**
@@ -146,7 +166,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -275,7 +295,7 @@ public record RillConfig(
     /** The YAML file as written: every key optional, so defaults fill the gaps. */
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
-        List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint)
+        List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -300,7 +320,37 @@ public record RillConfig(
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
                 topicList,
                 durability == null ? DurabilityConfig.defaults() : durability.toConfig(),
-                checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig());
+                checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig(),
+                admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir));
+        }
+    }
+
+    record AdminSection(Boolean enabled, String host, Integer port, String tokenFile)
+    {
+        AdminConfig toConfig(final AdminConfig d, final Path baseDir)
+        {
+            if (tokenFile != null && tokenFile.isBlank())
+            {
+                throw ConfigException.invalid("admin.tokenFile", tokenFile,
+                    "a file path, or leave the key out for " + AdminConfig.DEFAULT_TOKEN_FILE_NAME + " in the data directory");
+            }
+            return new AdminConfig(
+                enabled == null ? d.enabled() : enabled,
+                host == null ? d.host() : host,
+                port == null ? d.port() : port,
+                tokenFile == null ? d.tokenFile() : tokenPath(baseDir));
+        }
+
+        private Path tokenPath(final Path baseDir)
+        {
+            try
+            {
+                return baseDir.resolve(tokenFile);
+            }
+            catch (final java.nio.file.InvalidPathException e)
+            {
+                throw ConfigException.invalid("admin.tokenFile", tokenFile, "a file path (" + e.getReason() + ")");
+            }
         }
     }
 

@@ -29,6 +29,7 @@ final class ConfigCommand
             System.out.println("  journal:  " + config.journal());
             System.out.println("  model:    " + config.model());
             System.out.println("  topics:   " + config.topics());
+            System.out.println("  admin:    " + config.admin().withTokenFileIn(config.journal().dataDir()));
             return 0;
         }
     }

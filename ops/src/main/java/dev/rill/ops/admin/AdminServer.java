@@ -1,0 +1,187 @@
+package dev.rill.ops.admin;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rill.bus.ConfigException;
+
+/**
+ * The admin channel of a running bus: an HTTP/1.1 server (the JDK's
+ * {@code com.sun.net.httpserver}) that authenticates each request with the bearer token of
+ * {@link AdminToken} and hands it to a {@link ModelAdmin}. Bound to 127.0.0.1 unless
+ * {@code admin.host} says otherwise; no TLS, so keep it on loopback or a trusted network.
+ *
+ * <h2>API</h2>
+ * Every request carries {@code Authorization: Bearer <token>}, the token being the content of
+ * {@code admin.tokenFile}; every answer is JSON.
+ * <table>
+ * <caption>Requests</caption>
+ * <tr><th>request</th><th>body</th><th>answer</th></tr>
+ * <tr><td>{@code GET /v1/models/status}</td><td>-</td><td>200 {@link ModelStatus}</td></tr>
+ * <tr><td>{@code POST /v1/models/deploy}</td><td>{@code {"name":"fraud","version":2,"force":false}}
+ *     (version 0 or absent: newest usable; force absent: false)</td><td>{@link AdminOutcome}</td></tr>
+ * <tr><td>{@code POST /v1/models/shadow}</td><td>{@code {"name":"fraud","version":3}}</td><td>{@link AdminOutcome}</td></tr>
+ * <tr><td>{@code DELETE /v1/models/shadow}</td><td>-</td><td>{@link AdminOutcome}</td></tr>
+ * <tr><td>{@code POST /v1/models/rollback}</td><td>-</td><td>{@link AdminOutcome}</td></tr>
+ * </table>
+ * An outcome that was done answers 200, a refusal 409 (same body). Errors answer
+ * {@code {"error":"CODE","message":"..."}}: 401 UNAUTHORIZED (token missing or wrong; the message
+ * names the token file, never a token), 400 BAD_REQUEST (body not JSON, unknown field, bad name or
+ * version), 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED (with {@code Allow}), 413 PAYLOAD_TOO_LARGE (body
+ * over 64 KiB), 500 INTERNAL_ERROR (the admin threw: one line, the stack trace goes to the server
+ * log only).
+ *
+ * <h2>Threads</h2>
+ * One daemon thread, {@code rill-admin}, runs every request, so {@link ModelAdmin} is called one
+ * request at a time; the JDK's server adds its dispatcher thread (blocked in a selector between
+ * requests, never spinning) and an idle-connection timer, both daemons. Nothing here touches the
+ * pipeline thread. {@link #start} and {@link #close} may be called from any thread.
+ */
+public final class AdminServer implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
+    private static final int BACKLOG = 16;
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final AdminHandler handler;
+    private final InetSocketAddress address;
+    private boolean closed;
+
+    private AdminServer(final HttpServer http, final ExecutorService executor, final AdminHandler handler)
+    {
+        this.http = http;
+        this.executor = executor;
+        this.handler = handler;
+        this.address = http.getAddress();
+    }
+
+    /**
+     * Reads or creates the token file, binds the port and starts serving.
+     *
+     * @param admin  what requests act on.
+     * @param config the channel's configuration; its token file must be concrete (see
+     *               {@link AdminConfig#withTokenFileIn(Path)}) and the channel enabled.
+     * @return the running server; {@link #address()} is the bound address.
+     * @throws ConfigException when the token file is refused, or the address cannot be bound.
+     */
+    public static AdminServer start(final ModelAdmin admin, final AdminConfig config)
+    {
+        Objects.requireNonNull(admin, "admin");
+        if (!config.enabled())
+        {
+            throw new IllegalArgumentException("admin.enabled is false: do not start the admin channel");
+        }
+        if (config.tokenFile() == null)
+        {
+            throw new IllegalArgumentException("admin.tokenFile is not resolved; pass config.withTokenFileIn(dataDir)");
+        }
+        final AdminToken token = AdminToken.loadOrCreate(config.tokenFile());
+        final InetSocketAddress bindTo = new InetSocketAddress(config.host(), config.port());
+        if (bindTo.isUnresolved())
+        {
+            throw ConfigException.invalid("admin.host", config.host(), "an IP address or a host name this machine resolves");
+        }
+        final HttpServer http;
+        try
+        {
+            http = HttpServer.create(bindTo, BACKLOG);
+        }
+        catch (final BindException e)
+        {
+            throw new ConfigException("admin channel: cannot listen on " + config.endpoint() + ": " + e.getMessage() +
+                "; is another rill serve running? Set admin.port to a free port, or admin.enabled: false");
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException("admin channel: cannot listen on " + config.endpoint() + ": " + e.getMessage());
+        }
+        final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, "rill-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        final AdminHandler handler = new AdminHandler(admin, token);
+        http.createContext("/", handler);
+        http.setExecutor(executor);
+        try
+        {
+            // Started from the daemon admin thread: the JDK's dispatcher thread inherits its daemon
+            // status, so an admin channel never keeps a JVM alive.
+            executor.submit(http::start).get();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            http.stop(0);
+            executor.shutdownNow();
+            throw new IllegalStateException("interrupted while starting the admin channel", e);
+        }
+        catch (final ExecutionException e)
+        {
+            http.stop(0);
+            executor.shutdownNow();
+            throw new IllegalStateException("admin channel did not start: " + e.getCause(), e.getCause());
+        }
+        final AdminServer server = new AdminServer(http, executor, handler);
+        if (!server.address.getAddress().isLoopbackAddress())
+        {
+            LOG.log(System.Logger.Level.WARNING, "admin channel: listening on " + config.endpoint() + ", beyond this machine; " +
+                "it has no TLS, so the token crosses the network in clear text: prefer 127.0.0.1 and an SSH tunnel");
+        }
+        LOG.log(System.Logger.Level.INFO, "admin channel: listening on " + server.address.getHostString() + ":" +
+            server.address.getPort() + ", token in " + token.file().toAbsolutePath());
+        return server;
+    }
+
+    /** @return the address the channel listens on (with the port picked when 0 was asked for). */
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    /** @return requests refused for a missing or wrong token since start. */
+    public long unauthorizedCount()
+    {
+        return handler.unauthorizedCount();
+    }
+
+    /**
+     * Stops listening, closes every connection, and ends the admin thread once a request under way
+     * has returned (its answer may be lost; the command itself completes). Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        // stop(0): a positive delay waits its whole length on an idle server in JDK 17.
+        http.stop(0);
+        executor.shutdown();
+        try
+        {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS))
+            {
+                LOG.log(System.Logger.Level.WARNING, "admin channel: a request still runs after 30 s; interrupting it");
+                executor.shutdownNow();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
