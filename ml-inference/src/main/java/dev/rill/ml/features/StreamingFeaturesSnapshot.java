@@ -15,6 +15,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   int    magic 0x52534653 ("RSFS")
  *   int    format version (1)
+ *   int    total length in bytes, this header and the checksum included
  *   long   config fingerprint: first 8 bytes of SHA-256 of the config text
  *   int    config text length, then the config text (UTF-8, one canonical line per setting)
  *   long   newest event time seen on any key
@@ -35,13 +36,12 @@ final class StreamingFeaturesSnapshot
     static final int MAGIC = 0x52534653;
     static final int FORMAT_VERSION = 1;
 
-    /** Bytes before the config text: magic, version, fingerprint, text length. */
-    private static final int PREFIX_BYTES = 4 + 4 + 8 + 4;
+    /** Bytes before the config text: magic, version, total length, fingerprint, text length. */
+    private static final int PREFIX_BYTES = 4 + 4 + 4 + 8 + 4;
     /** Bytes between the config text and the keys: newest event time, evictions, key count. */
     private static final int STATE_HEADER_BYTES = 8 + 8 + 4;
     private static final int KEY_HEADER_BYTES = 8 + 8;
     private static final int TRAILER_BYTES = 4;
-    private static final int MAX_CONFIG_TEXT_BYTES = 1 << 20;
 
     /** What a snapshot says besides the keys; {@link #read} has already put the keys in place. */
     record Restored(long newestEventTime, long evictedKeys)
@@ -87,7 +87,7 @@ final class StreamingFeaturesSnapshot
                 " bytes, more than one Java array holds; lower features.maxKeys or use fewer buckets");
         }
         final ByteBuffer out = ByteBuffer.allocate((int)length);
-        out.putInt(MAGIC).putInt(FORMAT_VERSION).putLong(fingerprint).putInt(configText.length).put(configText);
+        out.putInt(MAGIC).putInt(FORMAT_VERSION).putInt((int)length).putLong(fingerprint).putInt(configText.length).put(configText);
         out.putLong(newestEventTime).putLong(evictedKeys).putInt(keys.size());
         for (int slot = keys.coldest(); slot != LruKeySlots.NONE; slot = keys.hotter(slot))
         {
@@ -123,7 +123,7 @@ final class StreamingFeaturesSnapshot
         }
         catch (final BufferUnderflowException ex)
         {
-            throw refused("it ends early, at byte " + snapshot.length + "; the snapshot is truncated");
+            throw refused("it ends early, after " + snapshot.length + " bytes; the snapshot is truncated");
         }
     }
 
@@ -148,48 +148,44 @@ final class StreamingFeaturesSnapshot
             throw refused("it is in format version " + version + " and this build reads version " + FORMAT_VERSION +
                 "; restore it with the build that wrote it, or start empty and let events rebuild the features");
         }
-        final long theirFingerprint = in.getLong();
-        final int textLength = in.getInt();
-        if (textLength < 0 || textLength > MAX_CONFIG_TEXT_BYTES)
+        final int declaredLength = in.getInt();
+        if (length < declaredLength)
         {
-            throw refused("its config text length " + textLength + " is impossible; the snapshot is corrupt");
+            throw refused("it has " + length + " of its " + declaredLength + " bytes; the snapshot is truncated");
         }
-        final byte[] theirText = new byte[textLength];
-        in.get(theirText);
-        final long newestEventTime = in.getLong();
-        final long evictedKeys = in.getLong();
-        final int keyCount = in.getInt();
-        if (keyCount < 0)
+        if (length > declaredLength)
         {
-            throw refused("its key count " + keyCount + " is negative; the snapshot is corrupt");
+            throw refused("it has " + (length - declaredLength) + " bytes after its end; the snapshot is corrupt");
         }
-        final long keyBytes = KEY_HEADER_BYTES + buckets.snapshotBytesPerKey();
-        final long expected = PREFIX_BYTES + (long)textLength + STATE_HEADER_BYTES + keyCount * keyBytes + TRAILER_BYTES;
-        if (length < expected)
-        {
-            throw refused("it has " + length + " bytes but its " + keyCount + " keys need " + expected +
-                "; the snapshot is truncated");
-        }
-        if (length > expected)
-        {
-            throw refused("it has " + (length - expected) + " bytes after its end; the snapshot is corrupt");
-        }
-        final int storedCrc = in.getInt((int)expected - TRAILER_BYTES);
-        final int actualCrc = crc(in.array(), (int)expected - TRAILER_BYTES);
+        final int storedCrc = in.getInt(length - TRAILER_BYTES);
+        final int actualCrc = crc(in.array(), length - TRAILER_BYTES);
         if (storedCrc != actualCrc)
         {
             throw refused("its checksum does not match (stored 0x" + Integer.toHexString(storedCrc) + ", computed 0x" +
                 Integer.toHexString(actualCrc) + "); the snapshot is corrupt");
         }
+        final long theirFingerprint = in.getLong();
+        final int textLength = in.getInt();
+        if (textLength < 0 || textLength > in.remaining())
+        {
+            throw refused("its config text length " + textLength + " is impossible; the snapshot is corrupt");
+        }
+        final byte[] theirText = new byte[textLength];
+        in.get(theirText);
         if (theirFingerprint != fingerprint || !Arrays.equals(theirText, configText))
         {
             throw refused("it was taken with a different configuration: " +
                 difference(new String(theirText, StandardCharsets.UTF_8), config) +
                 ". Restore it into an instance with the snapshot's configuration, or start empty and let events rebuild the features");
         }
-        if (keyCount > config.maxKeys())
+        final long newestEventTime = in.getLong();
+        final long evictedKeys = in.getLong();
+        final int keyCount = in.getInt();
+        final long keyBytes = KEY_HEADER_BYTES + buckets.snapshotBytesPerKey();
+        if (keyCount < 0 || keyCount > config.maxKeys() || in.remaining() != keyCount * keyBytes + TRAILER_BYTES)
         {
-            throw refused("it holds " + keyCount + " keys, more than features.maxKeys " + config.maxKeys() + "; the snapshot is corrupt");
+            throw refused("its key count " + keyCount + " does not fit its length " + length + " or features.maxKeys " +
+                config.maxKeys() + "; the snapshot is corrupt");
         }
         for (int k = 0; k < keyCount; k++)
         {
