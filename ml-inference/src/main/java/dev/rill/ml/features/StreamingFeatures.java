@@ -95,7 +95,8 @@ public final class StreamingFeatures
         if (!config.topic().equals(topic.name()))
         {
             throw ConfigException.invalid("features.topic", config.topic(),
-                "the features are being built for topic '" + topic.name() + "'; name that topic or build them for '" + config.topic() + "'");
+                "the features are being built for topic '" + topic.name() + "'; name that topic or build them for '" +
+                config.topic() + "'");
         }
         final List<WindowSpec> windows = config.windows();
         final int[] fieldIndexes = new int[windows.size()];
@@ -213,6 +214,8 @@ public final class StreamingFeatures
      * the same bytes. Allocates the result (about {@code 16 + 24 x buckets per key} bytes per key).
      *
      * @return the snapshot.
+     * @throws IllegalStateException when the live keys need more bytes than one Java array holds
+     *                               (past about 2.4 million keys with the default windows).
      */
     public byte[] snapshot()
     {

@@ -76,10 +76,12 @@ public record StreamingFeaturesConfig(String topic, List<WindowSpec> windows, in
             throw ConfigException.invalid("features.maxKeys", maxKeys, "maxKeys x buckets of all windows (" +
                 bucketsPerKey + ") must be at most " + MAX_ARRAY_LENGTH + "; lower maxKeys or use fewer buckets");
         }
-        if (idleTimeout == null || idleTimeout.compareTo(longest) < 0 || idleTimeout.compareTo(Duration.ofDays(WindowSpec.MAX_WINDOW_DAYS)) > 0)
+        if (idleTimeout == null || idleTimeout.compareTo(longest) < 0 ||
+            idleTimeout.compareTo(Duration.ofDays(WindowSpec.MAX_WINDOW_DAYS)) > 0)
         {
             throw ConfigException.invalid("features.idleTimeout", idleTimeout, "a duration at least the longest window (" +
-                longest + ") and at most " + WindowSpec.MAX_WINDOW_DAYS + " days; a shorter timeout would drop events still inside a window");
+                longest + ") and at most " + WindowSpec.MAX_WINDOW_DAYS +
+                " days; a shorter timeout would drop events still inside a window");
         }
     }
 

@@ -59,9 +59,11 @@ public record WindowSpec(String name, Aggregate aggregate, String field, Duratio
             throw ConfigException.invalid(key + "field", field,
                 aggregate + " reads no field; remove 'field' or use SUM");
         }
-        if (window == null || window.isNegative() || window.isZero() || window.compareTo(Duration.ofDays(MAX_WINDOW_DAYS)) > 0)
+        if (window == null || window.isNegative() || window.isZero() ||
+            window.compareTo(Duration.ofDays(MAX_WINDOW_DAYS)) > 0)
         {
-            throw ConfigException.invalid(key + "window", window, "a duration above zero and at most " + MAX_WINDOW_DAYS + " days, for example 1m or 1h");
+            throw ConfigException.invalid(key + "window", window,
+                "a duration above zero and at most " + MAX_WINDOW_DAYS + " days, for example 1m or 1h");
         }
         if (buckets < 1 || buckets > MAX_BUCKETS)
         {

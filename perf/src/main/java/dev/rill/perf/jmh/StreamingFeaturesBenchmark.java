@@ -43,8 +43,9 @@ public class StreamingFeaturesBenchmark extends RillBenchmark
     public void setUp()
     {
         final StreamingFeaturesConfig defaults = StreamingFeaturesConfig.defaultsFor(FraudFeatures.PAYMENTS_TOPIC);
+        final Duration neverIdle = Duration.ofDays(WindowSpec.MAX_WINDOW_DAYS);
         features = new StreamingFeatures(
-            new StreamingFeaturesConfig(defaults.topic(), defaults.windows(), liveKeys, Duration.ofDays(WindowSpec.MAX_WINDOW_DAYS)), FraudFeatures.payments());
+            new StreamingFeaturesConfig(defaults.topic(), defaults.windows(), liveKeys, neverIdle), FraudFeatures.payments());
         final SplittableRandom random = new SplittableRandom(17);
         for (int i = 0; i < KEY_SEQUENCE; i++)
         {
