@@ -155,6 +155,20 @@ public final class OnnxScorer implements AutoCloseable
      */
     public void run(final int n) throws OrtException
     {
+        run(n, null);
+    }
+
+    /**
+     * Scores the first n rows of {@link #inputRows()} with one {@code session.run} under the
+     * given run options; another thread may end the run early with
+     * {@code runOptions.setTerminate(true)} (the run then throws).
+     *
+     * @param n          rows to score, 1 to {@link #maxBatch()}.
+     * @param runOptions options of this run, or null for none.
+     * @throws OrtException when ONNX Runtime fails or the run was terminated; the outputs are then undefined.
+     */
+    public void run(final int n, final OrtSession.RunOptions runOptions) throws OrtException
+    {
         if (n < 1 || n > maxBatch)
         {
             throw new IllegalArgumentException("batch of " + n + " rows is outside [1, " + maxBatch + "]");
@@ -162,7 +176,8 @@ public final class OnnxScorer implements AutoCloseable
         final Map<String, OnnxTensor> inputs = inputMaps[n] != null ? inputMaps[n] : prepare(n);
         runCount++;
         // Every output is pinned, so the result owns nothing; closing it frees no tensor of ours.
-        try (OrtSession.Result ignored = session.run(inputs, Set.of(), pinnedOutputMaps[n]))
+        try (OrtSession.Result ignored = runOptions == null ?
+            session.run(inputs, Set.of(), pinnedOutputMaps[n]) : session.run(inputs, Set.of(), pinnedOutputMaps[n], runOptions))
         {
             // outputs are already in outputRows
         }

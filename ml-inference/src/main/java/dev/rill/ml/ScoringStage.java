@@ -2,10 +2,13 @@ package dev.rill.ml;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ai.onnxruntime.OrtException;
@@ -13,31 +16,45 @@ import ai.onnxruntime.OrtException.OrtErrorCode;
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.Stage;
 import dev.rill.bus.codec.ResultFlagsEncoder;
+import dev.rill.ml.features.FeatureState;
+import dev.rill.ml.features.FeatureStateSink;
 import org.agrona.concurrent.EpochNanoClock;
 
 /**
- * The pipeline stage that scores events with one model, one ONNX Runtime call per micro-batch.
+ * The pipeline stage that scores events with the primary model, one ONNX Runtime call per
+ * micro-batch, falls back when the model cannot score, keeps the streaming features, and hands
+ * scored batches to the {@link ModelMonitor} (shadow and drift).
  *
- * <p>Each event of a scored topic is collected and its features written straight into the
- * scorer's input row; at {@code endOfBatch}, or as soon as {@code maxBatch} events are collected,
- * the collected rows are scored with a single {@link OnnxScorer#run(int)} and every collected slot
- * gets {@code slot.scored(score, modelVersion, now, 0)}. Holding slots until the end of the batch
- * is safe: the pipeline does not release or publish a sequence before this stage's batch ends.
+ * <p><b>Micro-batches.</b> Each event of a scored topic is collected, its streaming features
+ * applied ({@link FeatureState}) and its model features written straight into the primary's input
+ * row; at {@code endOfBatch}, or when {@code maxBatch} events are collected, the rows are scored
+ * with one run. Holding slots until then is safe: the pipeline does not publish a sequence before
+ * this stage's batch ends. Sizes and run times are recorded in {@link #batchStats()}.
  *
- * <p>Failures never stop the pipeline: when the run throws, every slot of the batch gets the
- * configured fallback score with the FALLBACK flag; when a row's output is NaN or infinite (for
- * example from a NaN field), that slot alone gets the fallback. Each such slot is counted in
- * {@link #fallbackCount()}, and each distinct kind of failure is logged once, not per event.
+ * <p><b>Hot swap.</b> {@link #deploy} hands over a new primary and fallback; they are taken up
+ * at the next batch boundary on the pipeline thread, so every event of a micro-batch is scored by
+ * one model, and each Result names the model and version that scored it. Replaced models are
+ * closed later, never while they may be running.
  *
- * <p>Events of a topic without an extractor (null entry, or a topic id beyond the array) are not
- * scored: the slot is left as the gateway cleared it (score NaN, model version 0, no flag) and is
- * counted in {@link #unscoredCount()}.
+ * <p><b>Fallback.</b> Failures never stop the pipeline nor lose an event. When the primary
+ * cannot score a row, because it was not loaded ({@link FallbackReason#LOAD_FAILURE}), its run
+ * failed ({@link FallbackReason#INFERENCE_ERROR}), the row's score is NaN or infinite
+ * ({@link FallbackReason#NON_FINITE}) or the run went over the batch time budget and was ended
+ * ({@link FallbackReason#OVER_BUDGET}), the row is scored by the fallback model (normally the
+ * previous version) in one run for all such rows of the batch; if there is none, or it fails too,
+ * the row gets the configured default score. Either way the Result carries the FALLBACK flag and
+ * the count of its reason rises ({@link #fallbackCount(FallbackReason)}). After three overruns in
+ * a row the primary is bypassed for one second, so a model that has become slow costs its budget
+ * three times, not on every batch. Each distinct failure is logged once, not per event.
  *
- * <p>Threading: one pipeline thread calls {@link #onEvent}, {@link #onStart} and
- * {@link #onShutdown}; it owns the scorer. The counters are written by that thread only and may
- * be read from any thread (opaque reads). Steady state allocates nothing here; ONNX Runtime's Java
- * layer allocates a few hundred bytes inside each run call. The first failure of a kind allocates
- * its log message.
+ * <p>Events of a topic the primary does not score are left as the gateway cleared them (score
+ * NaN, version 0) and counted in {@link #unscoredCount()}. With {@code journalRunsFirst}, events
+ * the journal found duplicate or fenced are neither scored nor applied to the feature state.
+ *
+ * <p>Threading: one pipeline thread calls {@link #onEvent}, {@link #onStart}, {@link #onShutdown};
+ * it owns the models in use and the feature state. Counters are written by that thread and may be
+ * read from any. Steady state allocates nothing here; ONNX Runtime's Java layer allocates a few
+ * hundred bytes inside each run, and a feature snapshot (every checkpoint interval) allocates its bytes.
  */
 public final class ScoringStage implements Stage
 {
@@ -45,20 +62,25 @@ public final class ScoringStage implements Stage
     public static final byte FALLBACK_FLAG = ResultFlagsEncoder.fALLBACK((byte)0, true);
 
     private static final System.Logger LOG = System.getLogger(ScoringStage.class.getName());
-    private static final VarHandle FALLBACK_COUNT;
+    private static final long SUSPEND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int OVERRUNS_BEFORE_SUSPEND = 3;
+    private static final int RUN_OK = 0;
+    private static final int RUN_FAILED = 1;
+    private static final int RUN_OVER_BUDGET = 2;
     private static final VarHandle SCORED_COUNT;
     private static final VarHandle UNSCORED_COUNT;
     private static final VarHandle BATCH_COUNT;
+    private static final VarHandle SKIPPED_COUNT;
 
     static
     {
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            FALLBACK_COUNT = lookup.findVarHandle(ScoringStage.class, "fallbackCount", long.class);
             SCORED_COUNT = lookup.findVarHandle(ScoringStage.class, "scoredCount", long.class);
             UNSCORED_COUNT = lookup.findVarHandle(ScoringStage.class, "unscoredCount", long.class);
             BATCH_COUNT = lookup.findVarHandle(ScoringStage.class, "batchCount", long.class);
+            SKIPPED_COUNT = lookup.findVarHandle(ScoringStage.class, "skippedCount", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -66,35 +88,66 @@ public final class ScoringStage implements Stage
         }
     }
 
-    private OnnxScorer scorer;
-    private FeatureExtractor[] extractors;
-    private final EpochNanoClock clock;
-    private final int maxBatch;
-    private final double fallbackScore;
-    private int modelVersion;
-    private volatile String modelName;
-    private byte[] modelNameUtf8;
-    private final AtomicReference<Deployment> next = new AtomicReference<>();
-    private final ConcurrentLinkedQueue<OnnxScorer> retired = new ConcurrentLinkedQueue<>();
-    private volatile int activeVersion;
-
-    /** A model handed over by {@link #deploy}, taken up at the next batch boundary. */
-    private record Deployment(OnnxScorer scorer, FeatureExtractor[] extractors)
+    /**
+     * The model the configuration names, when it could not be loaded: named on the Results that get
+     * the default score.
+     *
+     * @param name    model name.
+     * @param version model version.
+     * @param topicId the topic it scores.
+     */
+    public record IntendedModel(String name, int version, int topicId)
     {
     }
+
+    /** A primary and its fallback handed over by {@link #deploy}, taken up at the next batch boundary. */
+    private record Deployment(ScoringModel primary, ScoringModel fallback, byte[] intendedName, int intendedVersion)
+    {
+    }
+
+    private final ScoringOptions options;
+    private final EpochNanoClock clock;
+    private final FeatureState features;
+    private final FeatureStateSink featureSink;
+    private final ModelMonitor monitor;
+    private final RunWatchdog watchdog;
+    private final BatchStats batchStats;
+    private final int[] extraFields;
+    private final int intendedTopicId;
+    private final AtomicReference<Deployment> next = new AtomicReference<>();
+    private final ConcurrentLinkedQueue<ScoringModel> retired = new ConcurrentLinkedQueue<>();
+
+    // pipeline thread
+    private ScoringModel primary;
+    private ScoringModel fallback;
+    private byte[] intendedName;
+    private int intendedVersion;
     private final EventSlot[] pending;
     private int pendingCount;
-
+    private final int[] fallbackRows;
+    private boolean batchEnded = true;
+    private long nextSnapshotNanos;
+    private long snapshotIndex = dev.rill.bus.Journal.NO_INDEX;
+    private int overrunsInARow;
+    private long primarySuspendedUntilNanos;
     private final boolean[] loggedOrtCodes = new boolean[OrtErrorCode.values().length];
     private final Set<Class<?>> loggedExceptionTypes = new HashSet<>();
-    private boolean loggedNonFinite;
+    private final boolean[] loggedReasons = new boolean[FallbackReason.values().length];
 
-    private long fallbackCount;
+    // written by the pipeline thread, read by any
+    private volatile String primaryLabel;
+    private volatile String fallbackLabel;
+    private volatile int activeVersion;
+    private final AtomicLongArray fallbacks = new AtomicLongArray(FallbackReason.values().length);
     private long scoredCount;
     private long unscoredCount;
     private long batchCount;
+    private long skippedCount;
 
     /**
+     * A stage with one model, no fallback model, no streaming features and no monitor (tools, tests
+     * and benchmarks).
+     *
      * @param scorer        the model, owned by this stage from now on.
      * @param extractors    extractor per topic id; a null entry means the topic is not scored.
      * @param clock         source of the scored time stamps.
@@ -108,58 +161,110 @@ public final class ScoringStage implements Stage
         final int maxBatch,
         final double fallbackScore)
     {
-        Objects.requireNonNull(scorer, "scorer");
+        this(ScoringOptions.of(maxBatch, fallbackScore), new ScoringModel(scorer, extractors), null,
+            null, FeatureState.none(java.util.List.of()), null, null, clock);
+    }
+
+    /**
+     * @param options       batch bound, time budget, default score, threading.
+     * @param primary       the model to score with, or null when it could not be loaded (every event then
+     *                      falls back with {@link FallbackReason#LOAD_FAILURE}).
+     * @param fallback      the model that scores what the primary cannot (normally the previous version), or null.
+     * @param intended      the configured model, named on default-scored Results when {@code primary} is
+     *                      null; null when the primary is given.
+     * @param features      the streaming features, applied to every scored event.
+     * @param featureSink   receives feature snapshots for checkpoints (null for none; needs {@code journalRunsFirst}).
+     * @param monitor       receives scored batches for shadow and drift (null for none).
+     * @param clock         source of the scored time stamps.
+     */
+    public ScoringStage(
+        final ScoringOptions options,
+        final ScoringModel primary,
+        final ScoringModel fallback,
+        final IntendedModel intended,
+        final FeatureState features,
+        final FeatureStateSink featureSink,
+        final ModelMonitor monitor,
+        final EpochNanoClock clock)
+    {
+        this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
-        check(scorer, extractors, maxBatch);
-        this.maxBatch = maxBatch;
-        this.fallbackScore = fallbackScore;
-        adopt(scorer, extractors.clone());
-        this.pending = new EventSlot[maxBatch];
+        this.features = Objects.requireNonNull(features, "features");
+        if (primary == null && intended == null)
+        {
+            throw new IllegalArgumentException("without a primary model, name the intended one (name/version)");
+        }
+        check(primary, options.maxBatch());
+        check(fallback, options.maxBatch());
+        if (featureSink != null && !options.journalRunsFirst())
+        {
+            throw new IllegalArgumentException("feature snapshots need the journal to run before scoring (fused threading)");
+        }
+        this.featureSink = featureSink;
+        this.monitor = monitor;
+        this.pending = new EventSlot[options.maxBatch()];
+        this.fallbackRows = new int[options.maxBatch()];
+        this.watchdog = new RunWatchdog(options.batchBudgetNanos());
+        this.batchStats = new BatchStats(options.maxBatch(), options.batchBudgetNanos());
+        this.extraFields = new int[features.topicCount()];
+        for (int topicId = 0; topicId < extraFields.length; topicId++)
+        {
+            extraFields[topicId] = features.featureCount(topicId);
+        }
+        this.intendedTopicId = intended == null ? -1 : intended.topicId();
+        adopt(new Deployment(primary, fallback, intended == null ? null : intended.name().getBytes(StandardCharsets.UTF_8),
+            primary != null ? primary.version() : intended.version()));
     }
 
     @Override
     public void onStart()
     {
-        try
-        {
-            scorer.prepareBatchSizes();
-        }
-        catch (final OrtException ex)
-        {
-            // Not fatal: tensors are made lazily at the first run of each size, which then falls
-            // back if ORT still cannot make them.
-            LOG.log(System.Logger.Level.WARNING, "model " + modelName + ": cannot pre-create tensors: " + ex.getMessage());
-        }
+        prepare(primary);
+        prepare(fallback);
+        nextSnapshotNanos = clock.nanoTime() + options.featureSnapshotIntervalNanos();
     }
 
     /**
-     * Hands over a new model (hot swap). The stage takes it up at its next batch boundary, on the
-     * pipeline thread: every event of a micro-batch is scored by one model, each Result names the
-     * model version that scored it, and nothing is dropped or scored twice. The previous model's
-     * session is closed by a later {@code deploy} or at shutdown, never while it may be running.
-     * Call from any thread; the scorer must be fully loaded (it is: {@link OnnxScorer#open} checks it).
+     * Hands over a new primary model and its fallback (hot swap). The stage takes them up at its
+     * next batch boundary, on the pipeline thread: every event of a micro-batch is scored by one
+     * model, each Result names the model version that scored it, and nothing is dropped or scored
+     * twice. The replaced models are closed by a later {@code deploy} or at shutdown, never while
+     * they may be running. Call from any thread; the models must be fully loaded (they are:
+     * {@link OnnxScorer#open} checks them).
      *
-     * @param newScorer     the model, owned by this stage from now on.
-     * @param newExtractors extractor per topic id, built from the new model's descriptor.
-     * @throws IllegalArgumentException when it cannot take this stage's batch or its extractors do not fit it.
+     * @param newPrimary  the model to score with, owned by this stage from now on.
+     * @param newFallback the model that scores what the primary cannot, or null; owned by this stage from now on.
+     * @throws IllegalArgumentException when a model cannot take this stage's batch.
      */
-    public void deploy(final OnnxScorer newScorer, final FeatureExtractor[] newExtractors)
+    public void deploy(final ScoringModel newPrimary, final ScoringModel newFallback)
     {
-        check(newScorer, newExtractors, maxBatch);
-        try
+        Objects.requireNonNull(newPrimary, "newPrimary");
+        check(newPrimary, options.maxBatch());
+        check(newFallback, options.maxBatch());
+        prepare(newPrimary);
+        prepare(newFallback);
+        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, newFallback, null, newPrimary.version()));
+        if (superseded != null) // never taken up
         {
-            newScorer.prepareBatchSizes();
-        }
-        catch (final OrtException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "model " + newScorer + ": cannot pre-create tensors: " + ex.getMessage());
-        }
-        final Deployment superseded = next.getAndSet(new Deployment(newScorer, newExtractors.clone()));
-        if (superseded != null)
-        {
-            retired.add(superseded.scorer()); // never taken up
+            retired.add(superseded.primary());
+            if (superseded.fallback() != null)
+            {
+                retired.add(superseded.fallback());
+            }
         }
         closeRetired();
+    }
+
+    /** Hands over a new model with no fallback model; see {@link #deploy(ScoringModel, ScoringModel)}. */
+    public void deploy(final OnnxScorer newScorer, final FeatureExtractor[] newExtractors)
+    {
+        deploy(new ScoringModel(newScorer, newExtractors), null);
+    }
+
+    /** @return true while a deployment waits for the next batch boundary; any thread. */
+    public boolean deploymentPending()
+    {
+        return next.get() != null;
     }
 
     /** @return the version of the model scoring now (after the last swap taken up); any thread. */
@@ -168,57 +273,93 @@ public final class ScoringStage implements Stage
         return activeVersion;
     }
 
+    /** @return the primary as name/version, or the intended one followed by " (not loaded)"; any thread. */
+    public String primaryModel()
+    {
+        return primaryLabel;
+    }
+
+    /** @return the fallback model as name/version, or null when fallbacks get the default score; any thread. */
+    public String fallbackModel()
+    {
+        return fallbackLabel;
+    }
+
+    /** @return the default score given when no model can score an event. */
+    public double fallbackScore()
+    {
+        return options.fallbackScore();
+    }
+
     @Override
     public void onEvent(final EventSlot slot, final long sequence, final boolean endOfBatch)
     {
         if (pendingCount == 0)
         {
-            final Deployment d = next.get(); // a batch boundary: the only place a model changes
-            if (d != null && next.compareAndSet(d, null))
-            {
-                retired.add(scorer);
-                adopt(d.scorer(), d.extractors());
-            }
+            atBoundary();
         }
-        final int topicId = slot.topicId();
-        final FeatureExtractor extractor = topicId >= 0 && topicId < extractors.length ? extractors[topicId] : null;
-        if (slot.kind() == EventSlot.HELLO)
+        final int kind = slot.kind();
+        if (kind == EventSlot.HELLO)
         {
             // a producer's Hello on its way to its Welcome: nothing to score
         }
-        else if (extractor == null)
+        else if (options.journalRunsFirst() && (slot.duplicate() || slot.fenced()))
         {
-            UNSCORED_COUNT.setOpaque(this, unscoredCount + 1);
+            SKIPPED_COUNT.setOpaque(this, skippedCount + 1); // a resend or a fenced event: not journaled, not scored
+        }
+        else if (kind == EventSlot.WARMUP)
+        {
+            features.apply(slot); // published before a restart: only its effect on the feature state is wanted
         }
         else
         {
-            extractor.extract(slot.fields(), scorer.inputRows(), pendingCount);
-            pending[pendingCount++] = slot;
+            features.apply(slot);
+            final int topicId = slot.topicId();
+            final ScoringModel model = primary != null ? primary : fallback;
+            if (model == null ? !intendedScores(topicId) : model.extractor(topicId) == null)
+            {
+                UNSCORED_COUNT.setOpaque(this, unscoredCount + 1);
+            }
+            else
+            {
+                if (primary != null)
+                {
+                    primary.extractor(topicId).extract(slot.fields(), primary.scorer().inputRows(), pendingCount);
+                }
+                pending[pendingCount++] = slot;
+            }
         }
 
-        if (pendingCount == maxBatch || (endOfBatch && pendingCount > 0))
+        if (pendingCount == options.maxBatch() || (endOfBatch && pendingCount > 0))
         {
             scorePending();
+        }
+        if (endOfBatch)
+        {
+            batchEnded = true;
         }
     }
 
     @Override
     public void onShutdown()
     {
-        try
+        if (featureSink != null && features.any() && features.lastAppliedInIndex() != snapshotIndex)
         {
-            scorer.close();
-            final Deployment pendingDeployment = next.getAndSet(null);
-            if (pendingDeployment != null)
-            {
-                retired.add(pendingDeployment.scorer());
-            }
-            closeRetired();
+            // the fused handler has published everything by now; the journal stage's last checkpoint follows
+            featureSink.offer(features.lastAppliedInIndex(), features.snapshot());
         }
-        catch (final OrtException ex)
+        retireQuietly(primary);
+        retireQuietly(fallback);
+        primary = null;
+        fallback = null;
+        final Deployment pendingDeployment = next.getAndSet(null);
+        if (pendingDeployment != null)
         {
-            LOG.log(System.Logger.Level.WARNING, "model " + modelName + ": closing the session failed: " + ex.getMessage());
+            retireQuietly(pendingDeployment.primary());
+            retireQuietly(pendingDeployment.fallback());
         }
+        closeRetired();
+        watchdog.close();
     }
 
     @Override
@@ -231,31 +372,104 @@ public final class ScoringStage implements Stage
     @Override
     public String toString()
     {
-        return modelName;
+        return primaryLabel;
     }
 
-    /** @return slots given the fallback score so far; any thread. */
+    /** @return events given a fallback score so far, for every reason; any thread. */
     public long fallbackCount()
     {
-        return (long)FALLBACK_COUNT.getOpaque(this);
+        long total = 0;
+        for (int i = 0; i < fallbacks.length(); i++)
+        {
+            total += fallbacks.get(i);
+        }
+        return total;
     }
 
-    /** @return slots given a model score so far; any thread. */
+    /** @return events given a fallback score for one reason; any thread. */
+    public long fallbackCount(final FallbackReason reason)
+    {
+        return fallbacks.get(reason.ordinal());
+    }
+
+    /** @return events scored by the primary model so far; any thread. */
     public long scoredCount()
     {
         return (long)SCORED_COUNT.getOpaque(this);
     }
 
-    /** @return slots of topics this stage does not score; any thread. */
+    /** @return events of topics the model does not score; any thread. */
     public long unscoredCount()
     {
         return (long)UNSCORED_COUNT.getOpaque(this);
     }
 
-    /** @return model runs attempted (one per micro-batch); any thread. */
+    /** @return duplicate and fenced events passed over (journal-first threading only); any thread. */
+    public long skippedCount()
+    {
+        return (long)SKIPPED_COUNT.getOpaque(this);
+    }
+
+    /** @return micro-batches scored (one primary run each, when there is a primary); any thread. */
     public long batchCount()
     {
         return (long)BATCH_COUNT.getOpaque(this);
+    }
+
+    /** @return batch sizes and run times since start; any thread. */
+    public BatchStats batchStats()
+    {
+        return batchStats;
+    }
+
+    /** @return model runs ended for going over the time budget; any thread. */
+    public long runsOverBudget()
+    {
+        return watchdog.terminated();
+    }
+
+    /** @return the streaming-feature state (owned by the pipeline thread once it runs). */
+    public FeatureState features()
+    {
+        return features;
+    }
+
+    private void atBoundary()
+    {
+        final Deployment d = next.get(); // a batch boundary: the only place a model changes
+        if (d != null && next.compareAndSet(d, null))
+        {
+            if (primary != null)
+            {
+                retired.add(primary);
+            }
+            if (fallback != null)
+            {
+                retired.add(fallback);
+            }
+            adopt(d);
+        }
+        if (batchEnded)
+        {
+            // the previous batch is published (journal-first threading runs publish before the next batch)
+            batchEnded = false;
+            if (featureSink != null)
+            {
+                maybeSnapshotFeatures();
+            }
+        }
+    }
+
+    private void maybeSnapshotFeatures()
+    {
+        final long now = clock.nanoTime();
+        final long index = features.lastAppliedInIndex();
+        if (now >= nextSnapshotNanos && index != snapshotIndex && features.any())
+        {
+            featureSink.offer(index, features.snapshot());
+            snapshotIndex = index;
+            nextSnapshotNanos = now + options.featureSnapshotIntervalNanos();
+        }
     }
 
     private void scorePending()
@@ -263,70 +477,223 @@ public final class ScoringStage implements Stage
         final int n = pendingCount;
         pendingCount = 0;
         BATCH_COUNT.setOpaque(this, batchCount + 1);
-        boolean ran = false;
+        final long now = clock.nanoTime();
+
+        int runResult = RUN_FAILED;
+        FallbackReason batchReason = FallbackReason.LOAD_FAILURE;
+        if (primary != null)
+        {
+            if (primarySuspendedUntilNanos != 0 && System.nanoTime() - primarySuspendedUntilNanos < 0)
+            {
+                batchReason = FallbackReason.OVER_BUDGET;
+            }
+            else
+            {
+                primarySuspendedUntilNanos = 0;
+                final long start = System.nanoTime();
+                runResult = run(primary, n);
+                batchStats.record(n, System.nanoTime() - start);
+                batchReason = runResult == RUN_OVER_BUDGET ? FallbackReason.OVER_BUDGET : FallbackReason.INFERENCE_ERROR;
+                noteOverrun(runResult == RUN_OVER_BUDGET);
+            }
+        }
+
+        int fallbackCount = 0;
+        long scored = 0;
+        for (int row = 0; row < n; row++)
+        {
+            final EventSlot slot = pending[row];
+            if (runResult == RUN_OK)
+            {
+                final float score = primary.scorer().score(row);
+                if (Float.isFinite(score))
+                {
+                    slot.modelName(primary.nameUtf8());
+                    slot.scored(score, primary.version(), now, (byte)0);
+                    scored++;
+                    continue;
+                }
+                fallbackRows[fallbackCount++] = row | (FallbackReason.NON_FINITE.ordinal() << 24);
+                if (!loggedReasons[FallbackReason.NON_FINITE.ordinal()])
+                {
+                    loggedReasons[FallbackReason.NON_FINITE.ordinal()] = true;
+                    logFailure("returned a non-finite score (" + score + ") for an event of topic id " + slot.topicId() +
+                        "; check the event's fields and the model");
+                }
+            }
+            else
+            {
+                fallbackRows[fallbackCount++] = row | (batchReason.ordinal() << 24);
+            }
+        }
+        if (fallbackCount > 0)
+        {
+            scoreFallbacks(fallbackCount, now);
+        }
+        SCORED_COUNT.setOpaque(this, scoredCount + scored);
+        if (monitor != null && monitor.wanted())
+        {
+            monitor.offer(pending, n, extraFields, primary == null ? Double.NaN : primary.descriptor().threshold());
+        }
+        for (int row = 0; row < n; row++)
+        {
+            pending[row] = null;
+        }
+    }
+
+    /** Scores the rows listed in {@link #fallbackRows} (row in the low 24 bits, reason above) by the fallback model or the default. */
+    private void scoreFallbacks(final int count, final long now)
+    {
+        final ScoringModel model = fallback;
+        int extracted = 0;
+        if (model != null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final EventSlot slot = pending[fallbackRows[i] & 0xFF_FFFF];
+                final FeatureExtractor extractor = model.extractor(slot.topicId());
+                if (extractor != null)
+                {
+                    extractor.extract(slot.fields(), model.scorer().inputRows(), extracted++);
+                }
+            }
+        }
+        final boolean ran = extracted > 0 && run(model, extracted) == RUN_OK;
+        int fallbackRow = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int row = fallbackRows[i] & 0xFF_FFFF;
+            final int reason = fallbackRows[i] >>> 24;
+            final EventSlot slot = pending[row];
+            final boolean byModel = model != null && model.extractor(slot.topicId()) != null;
+            final float score = ran && byModel ? model.scorer().score(fallbackRow) : Float.NaN;
+            if (byModel)
+            {
+                fallbackRow++;
+            }
+            if (Float.isFinite(score))
+            {
+                slot.modelName(model.nameUtf8());
+                slot.scored(score, model.version(), now, FALLBACK_FLAG);
+            }
+            else
+            {
+                slot.modelName(intendedName);
+                slot.scored(options.fallbackScore(), intendedVersion, now, FALLBACK_FLAG);
+            }
+            fallbacks.lazySet(reason, fallbacks.get(reason) + 1);
+            if (!loggedReasons[reason] && reason != FallbackReason.NON_FINITE.ordinal())
+            {
+                loggedReasons[reason] = true;
+                logFailure("cannot score (" + FallbackReason.values()[reason] + ")");
+            }
+        }
+    }
+
+    private int run(final ScoringModel model, final int n)
+    {
+        watchdog.begin();
         try
         {
-            scorer.run(n);
-            ran = true;
+            model.scorer().run(n, watchdog.runOptions());
+            return watchdog.end() ? RUN_OVER_BUDGET : RUN_OK;
         }
         catch (final OrtException ex)
         {
+            if (watchdog.end())
+            {
+                return RUN_OVER_BUDGET;
+            }
             final int code = ex.getCode() == null ? OrtErrorCode.ORT_FAIL.ordinal() : ex.getCode().ordinal();
             if (!loggedOrtCodes[code])
             {
                 loggedOrtCodes[code] = true;
-                logFailure("session.run failed (" + ex.getCode() + "): " + ex.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "model " + model + ": session.run failed (" + ex.getCode() + "): " +
+                    ex.getMessage() + "; the batch falls back (logged once per error code)");
             }
+            return RUN_FAILED;
         }
         catch (final RuntimeException ex)
         {
+            watchdog.end();
             if (loggedExceptionTypes.add(ex.getClass()))
             {
-                logFailure("session.run threw " + ex);
+                LOG.log(System.Logger.Level.ERROR, "model " + model + ": session.run threw " + ex +
+                    "; the batch falls back (logged once per exception type)");
             }
+            return RUN_FAILED;
         }
-
-        final long now = clock.nanoTime();
-        long fallbacks = 0;
-        for (int row = 0; row < n; row++)
-        {
-            final EventSlot slot = pending[row];
-            pending[row] = null;
-            final float score = ran ? scorer.score(row) : Float.NaN;
-            slot.modelName(modelNameUtf8);
-            if (ran && Float.isFinite(score))
-            {
-                slot.scored(score, modelVersion, now, (byte)0);
-            }
-            else
-            {
-                if (ran && !loggedNonFinite)
-                {
-                    loggedNonFinite = true;
-                    logFailure("model returned a non-finite score (" + score + ") for an event of topic id " +
-                        slot.topicId() + "; check the event's fields and the model");
-                }
-                slot.scored(fallbackScore, modelVersion, now, FALLBACK_FLAG);
-                fallbacks++;
-            }
-        }
-        SCORED_COUNT.setOpaque(this, scoredCount + (n - fallbacks));
-        FALLBACK_COUNT.setOpaque(this, fallbackCount + fallbacks);
     }
 
-    private void adopt(final OnnxScorer newScorer, final FeatureExtractor[] newExtractors)
+    private void noteOverrun(final boolean overBudget)
     {
-        scorer = newScorer;
-        extractors = newExtractors;
-        modelVersion = newScorer.modelVersion();
-        modelName = newScorer.descriptor().name() + "/" + modelVersion;
-        modelNameUtf8 = newScorer.descriptor().name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        activeVersion = modelVersion; // volatile: publishes the swap to readers on other threads
+        if (!overBudget)
+        {
+            overrunsInARow = 0;
+            return;
+        }
+        if (++overrunsInARow >= OVERRUNS_BEFORE_SUSPEND)
+        {
+            overrunsInARow = 0;
+            primarySuspendedUntilNanos = System.nanoTime() + SUSPEND_NANOS;
+            LOG.log(System.Logger.Level.WARNING, "model " + primaryLabel + ": " + OVERRUNS_BEFORE_SUSPEND +
+                " runs in a row over the batch budget of " + TimeUnit.NANOSECONDS.toMicros(options.batchBudgetNanos()) +
+                " µs; the fallback scores for the next second (roll back with `rill model rollback` if it persists)");
+        }
+    }
+
+    private void adopt(final Deployment d)
+    {
+        primary = d.primary();
+        fallback = d.fallback();
+        intendedName = d.intendedName() != null ? d.intendedName() : primary.nameUtf8();
+        intendedVersion = d.intendedVersion();
+        primaryLabel = primary != null ? primary.toString() :
+            new String(intendedName, StandardCharsets.UTF_8) + "/" + intendedVersion + " (not loaded)";
+        fallbackLabel = fallback == null ? null : fallback.toString();
+        overrunsInARow = 0;
+        primarySuspendedUntilNanos = 0;
+        java.util.Arrays.fill(loggedReasons, false);
+        if (monitor != null && primary != null)
+        {
+            monitor.watchPrimary(primary, primary.observer());
+        }
+        activeVersion = primary != null ? primary.version() : intendedVersion; // volatile: publishes the swap
+    }
+
+    private boolean intendedScores(final int topicId)
+    {
+        return topicId == intendedTopicId; // no model loaded at all: the configured topic gets the default score
+    }
+
+    private void prepare(final ScoringModel model)
+    {
+        if (model == null)
+        {
+            return;
+        }
+        try
+        {
+            model.scorer().prepareBatchSizes();
+        }
+        catch (final OrtException ex)
+        {
+            // Not fatal: tensors are made lazily at the first run of each size, which then falls back if ORT still cannot.
+            LOG.log(System.Logger.Level.WARNING, "model " + model + ": cannot pre-create tensors: " + ex.getMessage());
+        }
+    }
+
+    private void retireQuietly(final ScoringModel model)
+    {
+        if (model != null)
+        {
+            retired.add(model);
+        }
     }
 
     private void closeRetired()
     {
-        OnnxScorer old;
+        ScoringModel old;
         while ((old = retired.poll()) != null)
         {
             try
@@ -340,28 +707,19 @@ public final class ScoringStage implements Stage
         }
     }
 
-    private static void check(final OnnxScorer scorer, final FeatureExtractor[] extractors, final int maxBatch)
+    private static void check(final ScoringModel model, final int maxBatch)
     {
-        if (maxBatch < 1 || maxBatch > scorer.maxBatch())
+        if (model != null && (maxBatch > model.scorer().maxBatch()))
         {
-            throw new IllegalArgumentException("maxBatch " + maxBatch + " must be in [1, " + scorer.maxBatch() +
+            throw new IllegalArgumentException("maxBatch " + maxBatch + " must be in [1, " + model.scorer().maxBatch() +
                 "] (the scorer's maxBatch); open the scorer with a larger maxBatch or lower the stage's");
-        }
-        for (int topicId = 0; topicId < extractors.length; topicId++)
-        {
-            final FeatureExtractor extractor = extractors[topicId];
-            if (extractor != null && extractor.featureCount() != scorer.featureCount())
-            {
-                throw new IllegalArgumentException("extractor for topic id " + topicId + " writes " +
-                    extractor.featureCount() + " features but " + scorer + " takes " + scorer.featureCount() +
-                    "; build the extractor from the scorer's descriptor");
-            }
         }
     }
 
     private void logFailure(final String what)
     {
-        LOG.log(System.Logger.Level.ERROR, "model " + modelName + ": " + what + "; affected events get score " +
-            fallbackScore + " with the FALLBACK flag (logged once per failure kind, see fallbackCount())");
+        LOG.log(System.Logger.Level.ERROR, "model " + primaryLabel + ": " + what + "; affected events are scored by " +
+            (fallbackLabel != null ? fallbackLabel : "nothing") + " or get score " + options.fallbackScore() +
+            ", with the FALLBACK flag (logged once per failure kind and deployment; see the fallback counters)");
     }
 }
