@@ -116,7 +116,7 @@ public record ModelDescriptor(
      *                     valid label (journal source), else null.
      */
     public record TrainingData(
-        String generator,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String generator,
         long seed,
         long trainFrom,
         long trainTo,

@@ -202,9 +202,9 @@ public final class BinaryMetrics
             calibration(scores, positive));
     }
 
-    /** @return the value rounded to 6 significant decimals, for readable model.json files. */
+    /** @return the value rounded to 6 decimals, for readable model.json files; NaN and infinities as they are. */
     public static double round(final double value)
     {
-        return Math.round(value * 1e6) / 1e6;
+        return Double.isFinite(value) ? Math.round(value * 1e6) / 1e6 : value;
     }
 }
