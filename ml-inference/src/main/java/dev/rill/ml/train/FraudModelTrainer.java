@@ -181,6 +181,7 @@ public final class FraudModelTrainer
                     progress.println(summary);
                 }
             });
+        progress.println("model version directory: " + options.out());
         return new Result(result.descriptor(), result.maxOnnxDifference(), result.verifiedRows());
     }
 

@@ -257,8 +257,8 @@ public final class LogisticModelTrainer
                 " (allowed " + MAX_ONNX_DIFFERENCE + "); the export or the feature order is wrong, nothing was written");
         }
         progress.finished("verifying", String.format(Locale.ROOT, "wrote %s (%d bytes, sha256 %s) and %s; ORT matches Tribuo " +
-            "on %d held-out rows (max difference %.2e) (%d ms)", onnxFile, onnx.length, descriptor.onnxSha256(), jsonFile,
-            verifyRows, maxDifference, millisSince(start)));
+            "on %d held-out rows (max difference %.2e) (%d ms)", ModelDescriptor.ONNX_FILE, onnx.length, descriptor.onnxSha256(),
+            ModelDescriptor.DESCRIPTOR_FILE, verifyRows, maxDifference, millisSince(start)));
         return new Result(descriptor, maxDifference, verifyRows, trainingAuc, millisSince(start));
     }
 
@@ -466,7 +466,9 @@ public final class LogisticModelTrainer
             if (m.matches())
             {
                 final long epoch = Long.parseLong(m.group(1)) / rowsPerEpoch;
-                progress.progress("training", epoch, epochs, "epoch " + epoch + "/" + epochs + " average loss " + m.group(2));
+                // LogMulticlass reports the mean log likelihood: its negation is the log loss.
+                progress.progress("training", epoch, epochs, String.format(Locale.ROOT, "epoch %d/%d training log loss %.4f",
+                    epoch, epochs, -Double.parseDouble(m.group(2))));
             }
         }
 
