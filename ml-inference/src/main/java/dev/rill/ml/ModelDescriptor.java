@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param evaluation  metrics on the held-out data.
  * @param createdAt   ISO-8601 instant the model was written.
  * @param onnxSha256  lowercase hex SHA-256 of {@code model.onnx}.
+ * @param distributions how each input feature and the score were distributed over the training
+ *                    rows, the baseline of drift monitoring; null when the file has none (files
+ *                    written before the section existed still load).
  */
 public record ModelDescriptor(
     String name,
@@ -48,7 +52,8 @@ public record ModelDescriptor(
     TrainingData training,
     Evaluation evaluation,
     String createdAt,
-    String onnxSha256)
+    String onnxSha256,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Distributions distributions)
 {
     /** File name of the descriptor inside a model directory. */
     public static final String DESCRIPTOR_FILE = "model.json";
@@ -65,21 +70,103 @@ public record ModelDescriptor(
         features = features == null ? null : List.copyOf(features);
     }
 
+    /** A descriptor without training distributions (the form before drift monitoring). */
+    public ModelDescriptor(
+        final String name,
+        final int version,
+        final String topic,
+        final String inputName,
+        final String outputName,
+        final int outputCount,
+        final int scoreColumn,
+        final String scoreLabel,
+        final List<FeatureSpec> features,
+        final double threshold,
+        final TrainingData training,
+        final Evaluation evaluation,
+        final String createdAt,
+        final String onnxSha256)
+    {
+        this(name, version, topic, inputName, outputName, outputCount, scoreColumn, scoreLabel, features, threshold, training,
+            evaluation, createdAt, onnxSha256, null);
+    }
+
     /**
-     * Where the training data came from. Rows are numbered in the order the generator (or the
-     * journal) produced them; the held-out range comes after the training range.
+     * Where the training data came from and which of it was held out.
      *
-     * @param generator    class (or journal) that produced the rows.
-     * @param seed         generator seed.
-     * @param trainFrom    first training row, inclusive.
-     * @param trainTo      last training row, exclusive.
-     * @param heldOutFrom  first held-out row, inclusive.
-     * @param heldOutTo    last held-out row, exclusive.
+     * <p>Two sources. {@code generator}: rows are numbered in the order {@link #generator()} produced
+     * them from {@link #seed()}. {@code journal}: rows are events of the scored topic in journal
+     * "in", and the four bounds are "in" indexes. Either way the ranges are [from, to), and the
+     * held-out range starts at or after the end of the training range. Files written before the
+     * journal source existed have no {@code source}: they are generator-trained.
+     *
+     * @param generator    class that produced the rows (generator source), else null.
+     * @param seed         generator seed (generator source), or the trainer's seed.
+     * @param trainFrom    first training row or "in" index, inclusive.
+     * @param trainTo      end of the training range, exclusive.
+     * @param heldOutFrom  first held-out row or "in" index, inclusive.
+     * @param heldOutTo    end of the held-out range, exclusive.
      * @param trainer      description of the learning algorithm and its settings.
+     * @param source       {@value #SOURCE_GENERATOR} or {@value #SOURCE_JOURNAL}; null in older files (generator).
+     * @param journal      the journal directory read (journal source), else null.
+     * @param labels       where the labels came from (journal source), for example
+     *                     {@code topic:payment_labels} or {@code field:is_fraud}, else null.
+     * @param trainingRows labelled rows in the training range (null in older files).
+     * @param unlabelled   events of the scored topic in the two ranges left out for want of a
+     *                     valid label (journal source), else null.
      */
     public record TrainingData(
-        String generator, long seed, long trainFrom, long trainTo, long heldOutFrom, long heldOutTo, String trainer)
+        @JsonInclude(JsonInclude.Include.NON_NULL) String generator,
+        long seed,
+        long trainFrom,
+        long trainTo,
+        long heldOutFrom,
+        long heldOutTo,
+        String trainer,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String source,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String journal,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String labels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long trainingRows,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long unlabelled)
     {
+        /** {@link #source()} of rows from a generator class. */
+        public static final String SOURCE_GENERATOR = "generator";
+        /** {@link #source()} of rows read from journal "in". */
+        public static final String SOURCE_JOURNAL = "journal";
+
+        /** Generator-trained data in the form before the journal source existed. */
+        public TrainingData(
+            final String generator, final long seed, final long trainFrom, final long trainTo, final long heldOutFrom,
+            final long heldOutTo, final String trainer)
+        {
+            this(generator, seed, trainFrom, trainTo, heldOutFrom, heldOutTo, trainer, null, null, null, null, null);
+        }
+
+        /** @return true when the rows are events of journal "in". */
+        public boolean fromJournal()
+        {
+            return SOURCE_JOURNAL.equals(source);
+        }
+
+        /** @return what is inconsistent, or null. */
+        String problem()
+        {
+            if (source != null && !SOURCE_GENERATOR.equals(source) && !SOURCE_JOURNAL.equals(source))
+            {
+                return "'training.source' must be " + SOURCE_GENERATOR + " or " + SOURCE_JOURNAL + ", found " + source;
+            }
+            if (trainFrom > trainTo || heldOutFrom > heldOutTo)
+            {
+                return "'training' ranges must be [from, to) with from <= to, found training [" + trainFrom + ", " +
+                    trainTo + ") and held-out [" + heldOutFrom + ", " + heldOutTo + ")";
+            }
+            if (heldOutFrom < trainTo)
+            {
+                return "'training' held-out range [" + heldOutFrom + ", " + heldOutTo + ") starts before the end of " +
+                    "the training range [" + trainFrom + ", " + trainTo + ")";
+            }
+            return null;
+        }
     }
 
     /**
@@ -115,6 +202,130 @@ public record ModelDescriptor(
      */
     public record CalibrationBin(double from, double to, long rows, double meanScore, double observedRate)
     {
+    }
+
+    /**
+     * How the model's inputs and its score were distributed over the training rows: the baseline
+     * drift monitoring compares live traffic with ({@code dev.rill.ml.drift.DriftMonitor}).
+     *
+     * @param rows     training rows the proportions were counted over.
+     * @param features one distribution per input feature, named as the feature.
+     * @param score    the distribution of the score column, named {@value #SCORE}.
+     */
+    public record Distributions(long rows, List<Distribution> features, Distribution score)
+    {
+        /** Name of the score's distribution. */
+        public static final String SCORE = "score";
+
+        public Distributions
+        {
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        /** @return the distribution of the named feature, or null when there is none. */
+        public Distribution feature(final String name)
+        {
+            for (final Distribution d : features)
+            {
+                if (d.name().equals(name))
+                {
+                    return d;
+                }
+            }
+            return null;
+        }
+
+        /** @return what is inconsistent, or null. */
+        String problem(final List<FeatureSpec> modelFeatures)
+        {
+            if (rows < 1)
+            {
+                return "'distributions.rows' must be 1 or more, found " + rows;
+            }
+            final Set<String> names = new HashSet<>();
+            for (final Distribution d : features)
+            {
+                final String problem = d == null ? "a distribution is null" : d.problem();
+                if (problem != null)
+                {
+                    return "'distributions.features': " + problem;
+                }
+                if (!names.add(d.name()))
+                {
+                    return "'distributions.features' has two distributions of '" + d.name() + "'";
+                }
+                if (modelFeatures.stream().noneMatch(f -> f.name().equals(d.name())))
+                {
+                    return "'distributions.features' names '" + d.name() + "', which is not a feature of the model";
+                }
+            }
+            final String scoreProblem = score == null ? null : score.problem();
+            return scoreProblem == null ? null : "'distributions.score': " + scoreProblem;
+        }
+    }
+
+    /**
+     * One value's distribution over the training rows, in bins cut at {@code edges}.
+     *
+     * <p>Bin 0 holds values {@code v <= edges[0]}, bin i holds {@code edges[i-1] < v <= edges[i]},
+     * the last bin (index {@code edges.size()}) holds {@code v > edges[last]}. The edges are the
+     * training rows' quantiles, deduplicated (a 0/1 feature has one edge, 0), so every bin but
+     * possibly the last held training rows.
+     *
+     * @param name        the feature's name, or {@value Distributions#SCORE}.
+     * @param edges       inclusive upper bounds of every bin but the last, strictly increasing.
+     * @param proportions share of the training rows in each bin; {@code edges.size() + 1} values.
+     */
+    public record Distribution(String name, List<Double> edges, List<Double> proportions)
+    {
+        public Distribution
+        {
+            edges = edges == null ? List.of() : List.copyOf(edges);
+            proportions = proportions == null ? List.of() : List.copyOf(proportions);
+        }
+
+        /** @return the number of bins. */
+        public int binCount()
+        {
+            return proportions.size();
+        }
+
+        /** @return what is inconsistent, or null. */
+        String problem()
+        {
+            if (name == null || name.isBlank())
+            {
+                return "a distribution has no name";
+            }
+            if (proportions.size() != edges.size() + 1)
+            {
+                return "'" + name + "' has " + edges.size() + " edges, so " + (edges.size() + 1) + " proportions, found " +
+                    proportions.size();
+            }
+            double sum = 0;
+            for (int i = 0; i < proportions.size(); i++)
+            {
+                final Double p = proportions.get(i);
+                if (p == null || !(p >= 0.0 && p <= 1.0))
+                {
+                    return "'" + name + "' proportions must be in [0, 1], found " + p;
+                }
+                sum += p;
+            }
+            if (Math.abs(sum - 1.0) > 1e-3)
+            {
+                return "'" + name + "' proportions must add up to 1, found " + sum;
+            }
+            for (int i = 0; i < edges.size(); i++)
+            {
+                final Double e = edges.get(i);
+                if (e == null || !Double.isFinite(e) || (i > 0 && !(e > edges.get(i - 1))))
+                {
+                    return "'" + name + "' edges must be finite and strictly increasing, found " + edges;
+                }
+            }
+            return null;
+        }
     }
 
     /** @return number of model input features. */
@@ -188,14 +399,21 @@ public record ModelDescriptor(
     public ModelDescriptor withOnnxSha256(final String sha256)
     {
         return new ModelDescriptor(name, version, topic, inputName, outputName, outputCount, scoreColumn, scoreLabel,
-            features, threshold, training, evaluation, createdAt, sha256);
+            features, threshold, training, evaluation, createdAt, sha256, distributions);
     }
 
     /** @return a copy with other features (used by tools and tests that derive models). */
     public ModelDescriptor withFeatures(final List<FeatureSpec> newFeatures)
     {
         return new ModelDescriptor(name, version, topic, inputName, outputName, outputCount, scoreColumn, scoreLabel,
-            newFeatures, threshold, training, evaluation, createdAt, onnxSha256);
+            newFeatures, threshold, training, evaluation, createdAt, onnxSha256, distributions);
+    }
+
+    /** @return a copy with other training distributions (null for none). */
+    public ModelDescriptor withDistributions(final Distributions newDistributions)
+    {
+        return new ModelDescriptor(name, version, topic, inputName, outputName, outputCount, scoreColumn, scoreLabel,
+            features, threshold, training, evaluation, createdAt, onnxSha256, newDistributions);
     }
 
     /** @return what is missing or inconsistent, or null when the descriptor is usable. */
@@ -254,6 +472,11 @@ public record ModelDescriptor(
         {
             return "'onnxSha256' must be 64 lowercase hex digits, found " + onnxSha256;
         }
-        return null;
+        final String trainingProblem = training == null ? null : training.problem();
+        if (trainingProblem != null)
+        {
+            return trainingProblem;
+        }
+        return distributions == null ? null : distributions.problem(features);
     }
 }

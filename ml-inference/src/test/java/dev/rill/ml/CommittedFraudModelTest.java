@@ -9,6 +9,7 @@ import java.util.Map;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.rill.ml.train.DistributionBackfill;
 import dev.rill.ml.train.FraudDataGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +88,14 @@ class CommittedFraudModelTest
         assertTrue(descriptor.training().heldOutFrom() >= descriptor.training().trainTo(), "held out after training");
         final List<String> names = descriptor.features().stream().map(FeatureSpec::name).toList();
         assertEquals(names.stream().sorted().toList(), names, "Tribuo numbers features in sorted name order");
+    }
+
+    @Test
+    void committedDistributionsAreThoseOfItsRegeneratedTrainingRowsScoredByItsOwnOnnxFile() throws Exception
+    {
+        final ModelDescriptor descriptor = ModelFiles.load(TestModels.COMMITTED_FRAUD).descriptor();
+        assertEquals(150_000, descriptor.distributions().rows());
+        assertEquals(descriptor.featureCount(), descriptor.distributions().features().size());
+        assertEquals(DistributionBackfill.recompute(TestModels.COMMITTED_FRAUD), descriptor.distributions());
     }
 }

@@ -102,12 +102,15 @@ public record RillConfig(
         }
     }
 
-    /** @return the embedded defaults: everything on defaults, data in {@code dataDir}. */
+    /** Default topic of fraud labels for payments (unscored): which payment, and whether it was fraud. */
+    public static final TopicSchema PAYMENT_LABELS = new TopicSchema("payment_labels", List.of("producer_id", "seq", "fraud"));
+
+    /** @return the embedded defaults: everything on defaults, data in {@code dataDir}; topics payments and payment_labels. */
     public static RillConfig defaults(final Path dataDir)
     {
         return new RillConfig(
             GatewayConfig.defaults(), PipelineConfig.defaults(), JournalConfig.of(dataDir), ModelConfig.defaults(),
-            List.of(FraudFeatures.payments()));
+            List.of(FraudFeatures.payments(), PAYMENT_LABELS));
     }
 
     public RillConfig withDataDir(final Path dataDir)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.rill.ml.ModelDescriptor;
 import dev.rill.ml.ModelDescriptor.CalibrationBin;
 
 /**
@@ -180,9 +181,30 @@ public final class BinaryMetrics
         return bins;
     }
 
-    /** @return the value rounded to 6 significant decimals, for readable model.json files. */
+    /**
+     * Every metric model.json records for held-out rows, each rounded with {@link #round}.
+     *
+     * @param scores    the model's scores.
+     * @param positive  the rows' labels.
+     * @param threshold decision threshold for precision and recall.
+     * @return AUC, precision and recall at the threshold, log loss, base rate, row count and
+     * calibration bins.
+     */
+    public static ModelDescriptor.Evaluation evaluation(final double[] scores, final boolean[] positive, final double threshold)
+    {
+        return new ModelDescriptor.Evaluation(
+            round(auc(scores, positive)),
+            round(precision(scores, positive, threshold)),
+            round(recall(scores, positive, threshold)),
+            round(logLoss(scores, positive)),
+            round(baseRate(positive)),
+            scores.length,
+            calibration(scores, positive));
+    }
+
+    /** @return the value rounded to 6 decimals, for readable model.json files; NaN and infinities as they are. */
     public static double round(final double value)
     {
-        return Math.round(value * 1e6) / 1e6;
+        return Double.isFinite(value) ? Math.round(value * 1e6) / 1e6 : value;
     }
 }

@@ -195,6 +195,38 @@ public final class FraudDataGenerator
         return count;
     }
 
+    /**
+     * The payments {@code from} to {@code to - 1} of the stream of a seed (the default card pool),
+     * with their labels: the rows a generator-trained model was trained or evaluated on. Allocates.
+     *
+     * @param seed the stream's seed.
+     * @param from first payment, inclusive (the ones before it are generated and dropped).
+     * @param to   last payment, exclusive.
+     * @return the rows, described as "generator seed S rows [from, to)".
+     */
+    public static LabelledRows labelledRows(final long seed, final int from, final int to)
+    {
+        if (from < 0 || to < from)
+        {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") is not a range of the stream");
+        }
+        final FraudDataGenerator generator = new FraudDataGenerator(seed);
+        final double[] skipped = new double[FraudFeatures.PAYMENT_FIELDS.size()];
+        for (int i = 0; i < from; i++)
+        {
+            generator.next(skipped);
+        }
+        final double[][] fields = new double[to - from][FraudFeatures.PAYMENT_FIELDS.size()];
+        final boolean[] fraud = new boolean[to - from];
+        for (int i = 0; i < fields.length; i++)
+        {
+            generator.next(fields[i]);
+            fraud[i] = generator.lastWasFraud();
+        }
+        return new LabelledRows(FraudFeatures.payments(), fields, fraud,
+            "generator seed " + seed + " rows [" + from + ", " + to + ")");
+    }
+
     private int pick(final double[] cdf)
     {
         final double u = random.nextDouble() * cdf[cdf.length - 1];

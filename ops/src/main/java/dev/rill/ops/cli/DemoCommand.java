@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
  * {@code rill demo}: a bus on embedded defaults in a temporary directory, one producer sending
  * generated card payments at a fixed rate over TCP, one subscriber from the earliest Result; a
  * live line a second, then latency percentiles and a few scored payments with their features.
+ * With {@code --labels} a second producer sends, for each payment, its fraud label on topic
+ * {@code payment_labels} ([producer_id, seq, fraud]), so that {@code --keep} leaves a journal
+ * {@code rill train} can learn from.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a bus with a producer of generated card payments and a subscriber, then print latencies.")
@@ -50,9 +53,21 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--keep", description = "Keep the temporary data directory (its path is printed)")
     boolean keep;
 
+    @Option(names = "--labels", description = "Also send each payment's fraud label on topic payment_labels "
+        + "[producer_id, seq, fraud] (for rill train --label-topic payment_labels)")
+    boolean labels;
+
+    /** The payments' producer id; labels name it. */
+    private static final long PAYMENTS_PRODUCER = 1;
+    /** The labels' producer id. */
+    private static final long LABELS_PRODUCER = 2;
+
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong nacked = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong labelsAcked = new AtomicLong();
+    private final AtomicLong labelsNacked = new AtomicLong();
+    private long labelsSent;
     private final Recorder sendToReceive = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
     private final Histogram afterWarmup = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     private final double[][] features = new double[SAMPLE_RING][FraudFeatures.PAYMENT_FIELDS.size()];
@@ -85,11 +100,16 @@ final class DemoCommand implements Callable<Integer>
                     }
                     received.incrementAndGet();
                 });
-                RillProducer producer = RillProducer.connect(client.withProducer(1, 1).withMaxInFlight(16_384), new Counter()))
+                RillProducer producer = RillProducer.connect(
+                    client.withProducer(PAYMENTS_PRODUCER, 1).withMaxInFlight(16_384), new Counter(acked, nacked, "event"));
+                RillProducer labelProducer = labels ? RillProducer.connect(
+                    client.withProducer(LABELS_PRODUCER, 1).withMaxInFlight(16_384), new Counter(labelsAcked, labelsNacked, "label")) :
+                    null)
             {
-                final long total = send(producer, clock, server);
+                final long total = send(producer, labelProducer, clock, server);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while ((acked.get() + nacked.get() < total || received.get() < acked.get()) && System.nanoTime() < deadline)
+                while ((acked.get() + nacked.get() < total || received.get() < acked.get() ||
+                    labelsAcked.get() + labelsNacked.get() < labelsSent) && System.nanoTime() < deadline)
                 {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
@@ -100,20 +120,23 @@ final class DemoCommand implements Callable<Integer>
         {
             if (keep)
             {
-                System.out.println("rill demo: data kept in " + dir + " (try: rill journal tail --data-dir " + dir + ")");
+                System.out.println("rill demo: data kept in " + dir + " (try: rill journal tail --data-dir " + dir + ")" +
+                    (labels ? "; train on it: rill train --data-dir " + dir + " --label-topic payment_labels --models DIR" : ""));
             }
             else
             {
                 deleteRecursively(dir);
             }
         }
-        return nacked.get() == 0 ? 0 : ErrorCode.INTERNAL_ERROR.code();
+        return nacked.get() == 0 && labelsNacked.get() == 0 ? 0 : ErrorCode.INTERNAL_ERROR.code();
     }
 
-    private long send(final RillProducer producer, final EpochNanoClock clock, final RillServer server)
+    private long send(final RillProducer producer, final RillProducer labelProducer, final EpochNanoClock clock, final RillServer server)
     {
         final FraudDataGenerator generator = new FraudDataGenerator(seed);
         final byte[] topic = RillProducer.topic(FraudFeatures.PAYMENTS_TOPIC);
+        final byte[] labelTopic = RillProducer.topic(RillConfig.PAYMENT_LABELS.name());
+        final double[] label = new double[RillConfig.PAYMENT_LABELS.fields().size()];
         final double[] fields = new double[FraudFeatures.PAYMENT_FIELDS.size()];
         final long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         final long start = System.nanoTime();
@@ -164,6 +187,15 @@ final class DemoCommand implements Callable<Integer>
             sampleSeq[slot] = seq;
             scores[slot] = Float.NaN;
             producer.send(topic, generator.lastCardId(), clock.nanoTime(), fields, fields.length);
+            if (labelProducer != null)
+            {
+                // In production the label arrives days later, from a chargeback; here it follows at once.
+                label[0] = PAYMENTS_PRODUCER;
+                label[1] = seq;
+                label[2] = generator.lastWasFraud() ? 1 : 0;
+                labelProducer.send(labelTopic, generator.lastCardId(), clock.nanoTime(), label, label.length);
+                labelsSent++;
+            }
             sent++;
             nextSend += intervalNanos;
         }
@@ -177,6 +209,11 @@ final class DemoCommand implements Callable<Integer>
         final Histogram e2e = afterWarmup;
         System.out.printf("%nrill demo: sent %,d, acknowledged %,d, refused %,d, results received %,d, fallbacks %d%n",
             total, acked.get(), nacked.get(), received.get(), server.scoring().fallbackCount());
+        if (labels)
+        {
+            System.out.printf("rill demo: labels on %s: sent %,d, acknowledged %,d, refused %,d%n", RillConfig.PAYMENT_LABELS.name(),
+                labelsSent, labelsAcked.get(), labelsNacked.get());
+        }
         System.out.println("latency after the first second (warm-up)   p50         p99       p99.9         max   (count)");
         line("ingest -> publish (server)", server2);
         line("send -> subscriber receive", e2e);
@@ -219,20 +256,32 @@ final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private final class Counter implements AckListener
+    /** Counts one producer's acknowledgements and refusals; prints the first few refusals. */
+    private static final class Counter implements AckListener
     {
+        private final AtomicLong acknowledged;
+        private final AtomicLong refused;
+        private final String what;
+
+        Counter(final AtomicLong acknowledged, final AtomicLong refused, final String what)
+        {
+            this.acknowledged = acknowledged;
+            this.refused = refused;
+            this.what = what;
+        }
+
         @Override
         public void onAck(final long seq)
         {
-            acked.incrementAndGet();
+            acknowledged.incrementAndGet();
         }
 
         @Override
         public void onNack(final long seq, final ErrorCode code, final String message)
         {
-            if (nacked.incrementAndGet() <= 5)
+            if (refused.incrementAndGet() <= 5)
             {
-                System.out.println("rill demo: event " + seq + " refused: " + code + ": " + message);
+                System.out.println("rill demo: " + what + " " + seq + " refused: " + code + ": " + message);
             }
         }
     }

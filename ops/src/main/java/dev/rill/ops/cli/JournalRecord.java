@@ -16,7 +16,7 @@ import org.agrona.DirectBuffer;
  * {@code tail}): an Event or ProducerSession of journal "in", a Result of "out", or a record that
  * does not decode and why. Immutable; decoding allocates, so tools only, never the server.
  */
-sealed interface JournalRecord
+public sealed interface JournalRecord
 {
     /** @return the record's index in its journal. */
     long index();
