@@ -28,9 +28,10 @@ import org.agrona.collections.LongArrayList;
  * {@link JournalRecord#decode} (the decoder of {@code rill journal dump}).
  *
  * <p>Events of the scored topic from {@code fromIndex} on are kept; labels are taken from the
- * label topic's events from {@code fromIndex} to the end of the journal (a label usually follows
- * its event), or from the event's own label field. A label for an event that was not kept is
- * ignored. A damaged journal stops the read ({@link ErrorCode#JOURNAL_CORRUPT}): a model is not
+ * label topic's events from {@code fromIndex} to the end of the journal, or from the event's own
+ * label field. A label usually follows its event, but one sent on another connection can be
+ * journaled just before it: it is found as long as it is at or after {@code fromIndex}. A label
+ * for an event that was not kept is ignored. A damaged journal stops the read ({@link ErrorCode#JOURNAL_CORRUPT}): a model is not
  * trained on what a damaged journal happens to yield.
  *
  * <p>Single-threaded; allocates per record (a tool, never run on the server's threads).
