@@ -1,6 +1,7 @@
 package dev.rill.ops.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +106,11 @@ public final class LabelledEventReader
         private long labelEvents;
         private long invalidLabels;
 
-        Collector(final TopicSchema scored, final LabelSource labels, final TopicSchema labelTopic, final int files,
+        Collector(
+            final TopicSchema scored,
+            final LabelSource labels,
+            final TopicSchema labelTopic,
+            final int files,
             final TrainingProgress progress)
         {
             this.scored = scored;
@@ -198,7 +203,7 @@ public final class LabelledEventReader
             final int n = indexes.size();
             final LongArrayList labelledIndexes = new LongArrayList(n, Long.MIN_VALUE);
             final List<double[]> labelledFields = new ArrayList<>(n);
-            final List<Boolean> positive = new ArrayList<>(n);
+            final boolean[] positive = new boolean[n];
             final LongArrayList unlabelled = new LongArrayList();
             long invalid = invalidLabels;
             for (int i = 0; i < n; i++)
@@ -220,15 +225,11 @@ public final class LabelledEventReader
                     unlabelled.addLong(indexes.getLong(i));
                     continue;
                 }
+                positive[labelledFields.size()] = label == 1;
                 labelledIndexes.addLong(indexes.getLong(i));
                 labelledFields.add(f);
-                positive.add(label == 1);
             }
-            final boolean[] labels = new boolean[positive.size()];
-            for (int i = 0; i < labels.length; i++)
-            {
-                labels[i] = positive.get(i);
-            }
+            final boolean[] labels = Arrays.copyOf(positive, labelledFields.size());
             progress.finished("reading", String.format(Locale.ROOT, "read %,d records of journal in (%.1f s): %,d events of %s, " +
                 "%,d labelled, %,d without a label%s", records, (System.nanoTime() - startNanos) / 1e9, n, scored.name(),
                 labels.length, unlabelled.size(),
