@@ -235,8 +235,13 @@ public record ModelDescriptor(
             return null;
         }
 
-        /** @return what is inconsistent, or null. */
-        String problem(final List<FeatureSpec> modelFeatures)
+        /**
+         * A distribution naming no feature of the model is not a problem: drift monitoring matches
+         * by name and skips it (tools that derive models from others may drop features).
+         *
+         * @return what is inconsistent, or null.
+         */
+        String problem()
         {
             if (rows < 1)
             {
@@ -253,10 +258,6 @@ public record ModelDescriptor(
                 if (!names.add(d.name()))
                 {
                     return "'distributions.features' has two distributions of '" + d.name() + "'";
-                }
-                if (modelFeatures.stream().noneMatch(f -> f.name().equals(d.name())))
-                {
-                    return "'distributions.features' names '" + d.name() + "', which is not a feature of the model";
                 }
             }
             final String scoreProblem = score == null ? null : score.problem();
@@ -477,6 +478,6 @@ public record ModelDescriptor(
         {
             return trainingProblem;
         }
-        return distributions == null ? null : distributions.problem(features);
+        return distributions == null ? null : distributions.problem();
     }
 }

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rill.ml.ModelDescriptor.Distribution;
 import dev.rill.ml.ModelDescriptor.Distributions;
 import dev.rill.ml.ModelDescriptor.TrainingData;
+import dev.rill.ml.drift.DriftLevel;
+import dev.rill.ml.drift.DriftMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,11 +80,13 @@ class ModelDescriptorCompatibilityTest
     }
 
     @Test
-    void refusesADistributionOfAFeatureTheModelDoesNotHave() throws Exception
+    void aDistributionOfAFeatureTheModelDoesNotHaveIsIgnoredByDriftMonitoring() throws Exception
     {
         final Path dir = TestModels.alteredCopy(temp, UnaryOperator.identity(), d -> d.withDistributions(
             new Distributions(10, List.of(new Distribution("colour", List.of(), List.of(1.0))), null)));
-        final ModelLoadException ex = assertThrows(ModelLoadException.class, () -> ModelFiles.load(dir));
-        assertTrue(ex.getMessage().contains("names 'colour', which is not a feature of the model"), ex.getMessage());
+        final ModelDescriptor loaded = ModelFiles.load(dir).descriptor();
+        final DriftMonitor monitor = new DriftMonitor(loaded);
+        assertFalse(monitor.hasBaseline());
+        assertTrue(monitor.report().features().stream().allMatch(e -> e.level() == DriftLevel.NO_BASELINE));
     }
 }

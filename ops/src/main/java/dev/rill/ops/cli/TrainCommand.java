@@ -52,29 +52,35 @@ final class TrainCommand implements Callable<Integer>
     @ArgGroup(exclusive = true, multiplicity = "1")
     Labels labels;
 
-    @Option(names = "--train-from", paramLabel = "INDEX", description = "First training index (default: first labelled event)")
+    @Option(names = "--train-from", paramLabel = "INDEX",
+        description = "First training index (default: first labelled event)")
     Long trainFrom;
 
-    @Option(names = "--train-to", paramLabel = "INDEX", description = "End of the training range, exclusive (default: --eval-from)")
+    @Option(names = "--train-to", paramLabel = "INDEX",
+        description = "End of the training range, exclusive (default: --eval-from)")
     Long trainTo;
 
     @Option(names = "--eval-from", paramLabel = "INDEX", description = "First held-out index (default: --train-to)")
     Long evalFrom;
 
-    @Option(names = "--eval-to", paramLabel = "INDEX", description = "End of the held-out range, exclusive (default: after the last labelled event)")
+    @Option(names = "--eval-to", paramLabel = "INDEX",
+        description = "End of the held-out range, exclusive (default: after the last labelled event)")
     Long evalTo;
 
     @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.25",
-        description = "Share of the labelled events held out when neither --train-to nor --eval-from is given (default: ${DEFAULT-VALUE})")
+        description = "Share of the labelled events held out when neither --train-to nor --eval-from is given "
+            + "(default: ${DEFAULT-VALUE})")
     double evalFraction;
 
     @Option(names = "--models", paramLabel = "DIR", description = "Registry root (default: models, under rill.home when set)")
     Path models;
 
-    @Option(names = "--threshold", paramLabel = "P", description = "Decision threshold (default: the one maximising F1 on the training range)")
+    @Option(names = "--threshold", paramLabel = "P",
+        description = "Decision threshold (default: the one maximising F1 on the training range)")
     Double threshold;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "SGD passes over the training range (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "10",
+        description = "SGD passes over the training range (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "42", description = "Trainer seed (default: ${DEFAULT-VALUE})")

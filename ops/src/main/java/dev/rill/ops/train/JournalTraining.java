@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -240,7 +241,7 @@ public final class JournalTraining
         final int positives = rows.positives();
         if (rows.size() == 0 || positives == 0 || positives == rows.size())
         {
-            throw new TrainingDataException(ErrorCode.USAGE, String.format(java.util.Locale.ROOT, "the %s range %s holds %,d " +
+            throw new TrainingDataException(ErrorCode.USAGE, String.format(Locale.ROOT, "the %s range %s holds %,d " +
                 "labelled events, %,d of them positive: a model needs positive and negative events in both ranges; widen %s " +
                 "or label more events", which, rows.description(), rows.size(), positives, options));
         }

@@ -1,6 +1,7 @@
 package dev.rill.ops.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +29,10 @@ import org.agrona.collections.LongArrayList;
  * {@link JournalRecord#decode} (the decoder of {@code rill journal dump}).
  *
  * <p>Events of the scored topic from {@code fromIndex} on are kept; labels are taken from the
- * label topic's events from {@code fromIndex} to the end of the journal (a label usually follows
- * its event), or from the event's own label field. A label for an event that was not kept is
- * ignored. A damaged journal stops the read ({@link ErrorCode#JOURNAL_CORRUPT}): a model is not
+ * label topic's events from {@code fromIndex} to the end of the journal, or from the event's own
+ * label field. A label usually follows its event, but one sent on another connection can be
+ * journaled just before it: it is found as long as it is at or after {@code fromIndex}. A label
+ * for an event that was not kept is ignored. A damaged journal stops the read ({@link ErrorCode#JOURNAL_CORRUPT}): a model is not
  * trained on what a damaged journal happens to yield.
  *
  * <p>Single-threaded; allocates per record (a tool, never run on the server's threads).
@@ -104,7 +106,11 @@ public final class LabelledEventReader
         private long labelEvents;
         private long invalidLabels;
 
-        Collector(final TopicSchema scored, final LabelSource labels, final TopicSchema labelTopic, final int files,
+        Collector(
+            final TopicSchema scored,
+            final LabelSource labels,
+            final TopicSchema labelTopic,
+            final int files,
             final TrainingProgress progress)
         {
             this.scored = scored;
@@ -197,7 +203,7 @@ public final class LabelledEventReader
             final int n = indexes.size();
             final LongArrayList labelledIndexes = new LongArrayList(n, Long.MIN_VALUE);
             final List<double[]> labelledFields = new ArrayList<>(n);
-            final List<Boolean> positive = new ArrayList<>(n);
+            final boolean[] positive = new boolean[n];
             final LongArrayList unlabelled = new LongArrayList();
             long invalid = invalidLabels;
             for (int i = 0; i < n; i++)
@@ -219,15 +225,11 @@ public final class LabelledEventReader
                     unlabelled.addLong(indexes.getLong(i));
                     continue;
                 }
+                positive[labelledFields.size()] = label == 1;
                 labelledIndexes.addLong(indexes.getLong(i));
                 labelledFields.add(f);
-                positive.add(label == 1);
             }
-            final boolean[] labels = new boolean[positive.size()];
-            for (int i = 0; i < labels.length; i++)
-            {
-                labels[i] = positive.get(i);
-            }
+            final boolean[] labels = Arrays.copyOf(positive, labelledFields.size());
             progress.finished("reading", String.format(Locale.ROOT, "read %,d records of journal in (%.1f s): %,d events of %s, " +
                 "%,d labelled, %,d without a label%s", records, (System.nanoTime() - startNanos) / 1e9, n, scored.name(),
                 labels.length, unlabelled.size(),

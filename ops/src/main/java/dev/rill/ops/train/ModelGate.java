@@ -25,7 +25,8 @@ import dev.rill.ops.RillConfig;
  * <ul>
  *   <li>a journal-trained candidate ({@code training.source: journal}): the scored topic's events
  *       in [{@code heldOutFrom}, {@code heldOutTo}) of the configured journal "in", labelled as
- *       {@code training.labels} says (labels sent since training are included);</li>
+ *       {@code training.labels} says, with the labels journaled from {@code trainFrom} on (as the
+ *       trainer read them; labels sent since training are included);</li>
  *   <li>a generator-trained candidate (the committed {@code models/fraud/1}): rows
  *       [{@code heldOutFrom}, {@code heldOutTo}) of {@link FraudDataGenerator} with its seed.</li>
  * </ul>
@@ -93,8 +94,10 @@ public final class ModelGate
                 throw new TrainingDataException(ErrorCode.CONFIG_INVALID, "candidate " + model + " was trained with labels " +
                     labels + ", which the configuration cannot give: " + ex.getMessage());
             }
+            // From where training began, as the trainer read: a label sent on another connection can
+            // be journaled just before its event, so a read from heldOutFrom could miss the first ones.
             final LabelledEvents events = LabelledEventReader.read(config.journal(), topic, labels, labelTopic,
-                training.heldOutFrom() <= 0 ? Journal.NO_INDEX : training.heldOutFrom(), TrainingProgress.NONE);
+                training.trainFrom() <= 0 ? Journal.NO_INDEX : training.trainFrom(), TrainingProgress.NONE);
             return events.rows(training.heldOutFrom(), training.heldOutTo());
         }
         if (FraudDataGenerator.class.getName().equals(training.generator()))

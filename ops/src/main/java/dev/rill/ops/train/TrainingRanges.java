@@ -1,5 +1,7 @@
 package dev.rill.ops.train;
 
+import java.util.Locale;
+
 import dev.rill.bus.ErrorCode;
 
 /**
@@ -115,11 +117,11 @@ public record TrainingRanges(long trainFrom, long trainTo, long evalFrom, long e
     private static String found(final LabelledEvents events)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(java.util.Locale.ROOT, "%,d records read, %,d %s events without a valid label",
+        sb.append(String.format(Locale.ROOT, "%,d records read, %,d %s events without a valid label",
             events.records(), events.unlabelled().length, events.topic().name()));
         if (events.labels().isTopic())
         {
-            sb.append(String.format(java.util.Locale.ROOT, ", %,d %s events", events.labelEvents(), events.labels().name()));
+            sb.append(String.format(Locale.ROOT, ", %,d %s events", events.labelEvents(), events.labels().name()));
         }
         return sb.toString();
     }
