@@ -16,14 +16,17 @@
 #      page-cache against sync, beside the raw force cost of step 3 (skip: RILL_SKIP_SYNC=1).
 #   5. rill serve again with its data dir on tmpfs (/dev/shm): the same 100k/s load, to show what
 #      disk writeback of the memory-mapped journal costs in the tail (skip: RILL_SKIP_TMPFS=1).
-#   6. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
-#   7. RecoveryProbe: a crashed data dir of $RECOVERY_EVENTS events, then `rill serve` started on it
+#   6. SwapProbe: a server inside the probe's JVM under $SWAP_RATE events/s, a hot model swap every 2 s, 10 times:
+#      swap time and the ack latency of windows with a swap against windows without; ~35 s
+#      (skip: RILL_SKIP_SWAP=1).
+#   7. Short JMH runs: Chronicle append alone, ONNX run alone, and the in-process pipeline.
+#   8. RecoveryProbe: a crashed data dir of $RECOVERY_EVENTS events, then `rill serve` started on it
 #      with a checkpoint 1 s before the end and with none; about a minute, 2.3 GiB written to
 #      $RILL_DATA_PARENT and deleted (skip: RILL_SKIP_RECOVERY=1).
-#   8. summary.md: the table of goals against baselines.
+#   9. summary.md: the table of goals against baselines.
 # Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
 # ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java),
-# FSYNC_ITERATIONS (2000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3).
+# FSYNC_ITERATIONS (2000), SWAP_RATE (50000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +44,7 @@ RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
 # Measured both (perf/README.md): park gave the lower p99 for the echo and for Rill.
 PACING="${PACING:-park}"
 FSYNC_ITERATIONS="${FSYNC_ITERATIONS:-2000}"
+SWAP_RATE="${SWAP_RATE:-50000}"
 RECOVERY_EVENTS="${RECOVERY_EVENTS:-10000000}"
 RECOVERY_RUNS="${RECOVERY_RUNS:-3}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
@@ -139,7 +143,15 @@ if [[ "${RILL_SKIP_TMPFS:-0}" != 1 && -d /dev/shm ]]; then
   rill_run rill-tmpfs /dev/shm "" rate
 fi
 
-# 6. Raw part costs on this box, short runs.
+# 6. Hot model swaps under load: its own server (in the probe's JVM) and registry under $RILL_DATA_PARENT.
+if [[ "${RILL_SKIP_SWAP:-0}" != 1 ]]; then
+  echo "run-load: SwapProbe at $SWAP_RATE events/s"
+  timeout 300 "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.SwapProbe --dir "$RILL_DATA_PARENT" \
+    --rate "$SWAP_RATE" --pacing "$PACING" --out "$OUT/swap.txt" 2> "$OUT/swap-server.log" \
+    | grep -E '^  p50|with a swap|without a swap' || echo "run-load: SwapProbe failed; see $OUT/swap-server.log" >&2
+fi
+
+# 7. Raw part costs on this box, short runs.
 jmh() { # name regex [jmh args]
   local name="$1" regex="$2"; shift 2
   echo "run-load: JMH $name"
@@ -151,7 +163,7 @@ jmh chronicle-append 'ChronicleAppendBenchmark'
 jmh onnx-run 'OnnxRunBenchmark'
 jmh pipeline 'PipelineBenchmark' -prof gc
 
-# 7. Start after a crash: a journal of $RECOVERY_EVENTS events, rill serve in a fresh JVM each start.
+# 8. Start after a crash: a journal of $RECOVERY_EVENTS events, rill serve in a fresh JVM each start.
 if [[ "${RILL_SKIP_RECOVERY:-0}" != 1 ]]; then
   echo "run-load: RecoveryProbe, $RECOVERY_EVENTS events in $RILL_DATA_PARENT"
   timeout 1200 "$JAVA" "${FLAGS[@]}" -Xmx2g -cp "$BENCH" dev.rill.perf.RecoveryProbe --dir "$RILL_DATA_PARENT" \
@@ -159,6 +171,6 @@ if [[ "${RILL_SKIP_RECOVERY:-0}" != 1 ]]; then
     | grep -E 'median|size on disk' || echo "run-load: RecoveryProbe failed; see $OUT/recovery-*.log" >&2
 fi
 
-# 8. Summary table.
+# 9. Summary table.
 "$JAVA" -cp "$BENCH" dev.rill.perf.LoadSummary "$OUT"
 echo "run-load: results in $OUT"

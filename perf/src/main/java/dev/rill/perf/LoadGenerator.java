@@ -119,6 +119,25 @@ public final class LoadGenerator implements Callable<Integer>
     }
 
     /**
+     * Sees the latency of each measured event as it is acknowledged, for a probe that splits one
+     * run by time (for example {@link SwapProbe}: windows with a model swap against windows
+     * without).
+     */
+    public interface LatencySink
+    {
+        /** Sending thread, once, before the first send: the measured period, in System.nanoTime. */
+        void measuring(long fromNanos, long untilNanos);
+
+        /**
+         * The client's I/O thread, once per measured event: must not block nor allocate.
+         *
+         * @param sendNanos    the event's intended send time (rate mode) or actual send time (saturate).
+         * @param latencyNanos ack time minus {@code sendNanos}.
+         */
+        void record(long sendNanos, long latencyNanos);
+    }
+
+    /**
      * Connects, sends for warm-up plus measured seconds, waits (at most 30 s) for the last acks,
      * disconnects and reports.
      *
@@ -126,7 +145,17 @@ public final class LoadGenerator implements Callable<Integer>
      */
     public static LoadReport run(final LoadSettings settings) throws InterruptedException
     {
-        final Acks acks = new Acks(settings.window());
+        return run(settings, null);
+    }
+
+    /**
+     * {@link #run(LoadSettings)}, also handing each measured event's latency to {@code sink}.
+     *
+     * @param sink receives the measured period and every measured latency; null for none.
+     */
+    public static LoadReport run(final LoadSettings settings, final LatencySink sink) throws InterruptedException
+    {
+        final Acks acks = new Acks(settings.window(), sink);
         final ClientConfig client = ClientConfig.of(settings.host(), settings.port())
             .withProducer(settings.producerId(), 0)
             .withMaxInFlight(settings.window())
@@ -253,6 +282,7 @@ public final class LoadGenerator implements Callable<Integer>
         private final long[] sendTimes;
         private final int mask;
         private final Histogram histogram = new Histogram(60_000_000_000L, 3);
+        private final LatencySink sink;
         private long measureFrom;
         private long measureUntil;
         private volatile long acked;
@@ -260,8 +290,9 @@ public final class LoadGenerator implements Callable<Integer>
         private volatile long nacked;
         private volatile String error;
 
-        Acks(final int window)
+        Acks(final int window, final LatencySink sink)
         {
+            this.sink = sink;
             final int size = Integer.highestOneBit(Math.max(window, 2) * 2 - 1) << 1;
             sendTimes = new long[size];
             mask = size - 1;
@@ -272,6 +303,10 @@ public final class LoadGenerator implements Callable<Integer>
         {
             measureFrom = from;
             measureUntil = until;
+            if (sink != null)
+            {
+                sink.measuring(from, until);
+            }
         }
 
         /** Sending thread, before sending seq: the send is what publishes this write to the I/O thread. */
@@ -287,7 +322,12 @@ public final class LoadGenerator implements Callable<Integer>
             final long sendTime = sendTimes[(int)(seq & mask)];
             if (sendTime >= measureFrom && sendTime < measureUntil)
             {
-                histogram.recordValue(Math.max(0, now - sendTime));
+                final long latency = Math.max(0, now - sendTime);
+                histogram.recordValue(latency);
+                if (sink != null)
+                {
+                    sink.record(sendTime, latency);
+                }
                 measuredAcked++;
             }
             acked++;

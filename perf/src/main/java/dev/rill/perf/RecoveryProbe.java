@@ -823,7 +823,8 @@ public final class RecoveryProbe implements Callable<Integer>
                 }
             }
             final ByteBuffer encoded = ByteBuffer.allocate(CheckpointStore.encodedLength(table.size(), 0));
-            CheckpointStore.encode(encoded, target, System.currentTimeMillis(), table, new byte[0]);
+            // no streaming-feature state in these checkpoints
+            CheckpointStore.encode(encoded, target, System.currentTimeMillis(), table, Journal.NO_INDEX, new byte[0]);
             store.write(encoded, target);
         }
     }
