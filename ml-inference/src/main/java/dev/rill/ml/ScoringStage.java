@@ -221,7 +221,7 @@ public final class ScoringStage implements Stage
     {
         prepare(primary);
         prepare(fallback);
-        nextSnapshotNanos = clock.nanoTime() + options.featureSnapshotIntervalNanos();
+        nextSnapshotNanos = clock.nanoTime(); // the first batch boundary hands one over, so the first checkpoint has it
     }
 
     /**

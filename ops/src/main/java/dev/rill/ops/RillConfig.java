@@ -31,6 +31,9 @@ import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
 import dev.rill.journal.RetentionConfig;
 import dev.rill.ml.FraudFeatures;
+import dev.rill.ml.features.Aggregate;
+import dev.rill.ml.features.StreamingFeaturesConfig;
+import dev.rill.ml.features.WindowSpec;
 import dev.rill.ops.admin.AdminConfig;
 
 /**
@@ -45,17 +48,31 @@ import dev.rill.ops.admin.AdminConfig;
  * @param durability what an acknowledgement promises, globally and per topic.
  * @param checkpoint when the pipeline state is checkpointed.
  * @param admin    the admin channel of {@code rill model deploy|shadow|rollback|status}.
+ * @param features streaming features per key of a topic (sliding windows on event time), checkpointed; empty for none.
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
-    DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin)
+    DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features)
 {
-    /** A configuration with the default admin channel. */
+    /** A configuration without streaming features. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
+        final AdminConfig admin)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, List.of());
+    }
+
+    /**
+     * A configuration built in code (embedding, tests, probes) with the admin channel on a free
+     * port, so that it never collides with a server on the default port; {@link #defaults} and
+     * configuration files use {@link AdminConfig#DEFAULT_PORT}.
+     */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
         final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint)
     {
-        this(gateway, pipeline, journal, model, topics, durability, checkpoint, AdminConfig.defaults());
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, AdminConfig.defaults().withPort(0));
     }
 
     /** A configuration with default durability (page-cache) and checkpoints. */
@@ -88,6 +105,35 @@ public record RillConfig(
         durability = durability == null ? DurabilityConfig.defaults() : durability;
         checkpoint = checkpoint == null ? CheckpointConfig.defaults() : checkpoint;
         admin = admin == null ? AdminConfig.defaults() : admin;
+        features = features == null ? List.of() : List.copyOf(features);
+        for (int i = 0; i < features.size(); i++)
+        {
+            final StreamingFeaturesConfig f = features.get(i);
+            final TopicSchema topic = topics.stream().filter(t -> t.name().equals(f.topic())).findFirst().orElse(null);
+            if (topic == null)
+            {
+                throw ConfigException.invalid("features[" + i + "].topic", f.topic(), "a topic of the topics list");
+            }
+            if (topic.fields().size() + f.windows().size() > pipeline.maxFields())
+            {
+                throw ConfigException.invalid("features[" + i + "].windows", f.windows().size() + " windows",
+                    "at most pipeline.maxFields (" + pipeline.maxFields() + ") minus the topic's " + topic.fields().size() +
+                    " fields: each event carries its features after its fields; raise pipeline.maxFields or use fewer windows");
+            }
+            if (pipeline.threading() != PipelineConfig.Threading.FUSED)
+            {
+                throw ConfigException.invalid("pipeline.threading", pipeline.threading(), "FUSED when features: are configured " +
+                    "(streaming features must see the journal's decision on each event, in journal order)");
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (features.get(j).topic().equals(f.topic()))
+                {
+                    throw ConfigException.invalid("features[" + i + "].topic", f.topic(), "one entry per topic; features[" + j +
+                        "] already configures it");
+                }
+            }
+        }
         if (admin.enabled() && admin.port() != 0 && admin.port() == gateway.port() && admin.host().equals(gateway.host()))
         {
             throw ConfigException.invalid("admin.port", admin.port(), "a port other than gateway.port, or 0 for a free one");
@@ -110,27 +156,38 @@ public record RillConfig(
     {
         return new RillConfig(
             GatewayConfig.defaults(), PipelineConfig.defaults(), JournalConfig.of(dataDir), ModelConfig.defaults(),
-            List.of(FraudFeatures.payments(), PAYMENT_LABELS));
+            List.of(FraudFeatures.payments(), PAYMENT_LABELS), DurabilityConfig.defaults(), CheckpointConfig.defaults(),
+            AdminConfig.defaults());
     }
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin);
+        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+    }
+
+    public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+    }
+
+    public RillConfig withModel(final ModelConfig model)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
     }
 
     /**
@@ -169,7 +226,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -298,7 +355,8 @@ public record RillConfig(
     /** The YAML file as written: every key optional, so defaults fill the gaps. */
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
-        List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin)
+        List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
+        List<FeaturesSection> features)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -324,7 +382,50 @@ public record RillConfig(
                 topicList,
                 durability == null ? DurabilityConfig.defaults() : durability.toConfig(),
                 checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig(),
-                admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir));
+                admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir),
+                features == null ? List.of() : FeaturesSection.toConfigs(features));
+        }
+    }
+
+    record FeaturesSection(String topic, List<WindowSection> windows, Integer maxKeys, String idleTimeout)
+    {
+        static List<StreamingFeaturesConfig> toConfigs(final List<FeaturesSection> sections)
+        {
+            final List<StreamingFeaturesConfig> configs = new ArrayList<>();
+            for (int i = 0; i < sections.size(); i++)
+            {
+                configs.add(sections.get(i).toConfig(i));
+            }
+            return configs;
+        }
+
+        StreamingFeaturesConfig toConfig(final int index)
+        {
+            final String at = "features[" + index + "]";
+            if (windows == null || windows.isEmpty())
+            {
+                throw ConfigException.invalid(at + ".windows", windows, "at least one window");
+            }
+            final List<WindowSpec> specs = new ArrayList<>();
+            for (int w = 0; w < windows.size(); w++)
+            {
+                specs.add(windows.get(w).toSpec(at + ".windows[" + w + "]"));
+            }
+            return new StreamingFeaturesConfig(topic, specs,
+                maxKeys == null ? StreamingFeaturesConfig.DEFAULT_MAX_KEYS : maxKeys,
+                idleTimeout == null ? StreamingFeaturesConfig.DEFAULT_IDLE_TIMEOUT : TimeSpan.parse(at + ".idleTimeout", idleTimeout));
+        }
+    }
+
+    record WindowSection(String name, Aggregate aggregate, String field, String window, Integer buckets)
+    {
+        WindowSpec toSpec(final String at)
+        {
+            if (window == null)
+            {
+                throw ConfigException.invalid(at + ".window", null, "a duration such as 1m or 1h");
+            }
+            return new WindowSpec(name, aggregate, field, TimeSpan.parse(at + ".window", window), buckets == null ? 12 : buckets);
         }
     }
 
@@ -448,14 +549,18 @@ public record RillConfig(
         }
     }
 
-    record ModelSection(String directory, String topic, Double fallbackScore)
+    record ModelSection(
+        String directory, String topic, Double fallbackScore, Long batchBudgetMicros, String fallbackModel, String shadow)
     {
         ModelConfig toConfig(final ModelConfig d, final Path baseDir)
         {
             return new ModelConfig(
                 directory == null ? d.directory() : baseDir.resolve(directory),
                 topic == null ? d.topic() : topic,
-                fallbackScore == null ? d.fallbackScore() : fallbackScore);
+                fallbackScore == null ? d.fallbackScore() : fallbackScore,
+                batchBudgetMicros == null ? d.batchBudgetMicros() : batchBudgetMicros,
+                fallbackModel == null ? d.fallbackModel() : fallbackModel,
+                shadow == null ? null : baseDir.resolve(shadow));
         }
     }
 

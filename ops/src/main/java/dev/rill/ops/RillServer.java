@@ -28,9 +28,10 @@ import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.journal.JournalStage;
 import dev.rill.journal.PublishStage;
 import dev.rill.journal.verify.JournalStartCheck;
-import dev.rill.ml.FeatureExtractor;
-import dev.rill.ml.OnnxScorer;
 import dev.rill.ml.ScoringStage;
+import dev.rill.ml.features.FeatureState;
+import dev.rill.ops.admin.AdminServer;
+import dev.rill.ops.model.ModelManager;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -75,6 +76,10 @@ public final class RillServer implements AutoCloseable
     private JournalRecovery.Recovered recovery;
     private long resubmitted;
     private long recoveryNanos;
+    private ModelManager models;
+    private AdminServer admin;
+    private long featureWarmupAfter = Journal.NO_INDEX;
+    private String featureRecovery = "no streaming features";
 
     private RillServer(final RillConfig config)
     {
@@ -113,12 +118,7 @@ public final class RillServer implements AutoCloseable
         JournalStartCheck.requireIntact(config.journal(), IN, newest == null ? JournalStartCheck.FROM_FIRST : newest.inIndex(), OUT);
         final TopicRegistry topics = new TopicRegistry(config.topics());
         final int maxBatch = config.pipeline().maxBatch();
-
-        final OnnxScorer scorer = OnnxScorer.open(config.model().directory(), maxBatch);
-        final FeatureExtractor[] extractors = new FeatureExtractor[topics.size()];
-        final int modelTopic = topics.find(config.model().topic());
-        extractors[modelTopic] = new FeatureExtractor(scorer.descriptor(), topics.topic(modelTopic));
-        scoring = new ScoringStage(scorer, extractors, clock, maxBatch, config.model().fallbackScore());
+        final FeatureState features = new FeatureState(config.topics(), config.features());
 
         final DurabilityConfig durability = config.durability();
         in = track(ChronicleJournal.open(config.journal(), IN, durability.anySync() ? Durability.SYNC : Durability.PAGE_CACHE));
@@ -129,6 +129,10 @@ public final class RillServer implements AutoCloseable
         recovery = JournalRecovery.recover(in, out, newest, RillServer::warn);
         checkpoints = track(new CheckpointWriter(store,
             recovery.checkpoint() == null ? Journal.NO_INDEX : recovery.checkpoint().inIndex(), RillServer::warn));
+        featureWarmupAfter = restoreFeatures(store, features, recovery.lastPublishedInIndex());
+        models = track(new ModelManager(config, topics, features, (index, state) -> checkpoints.offerFeatureState(index, state),
+            clock, RillServer::warn));
+        scoring = models.stage();
 
         final Durability[] topicDurability = new Durability[topics.size()];
         for (int i = 0; i < topics.size(); i++)
@@ -145,11 +149,15 @@ public final class RillServer implements AutoCloseable
         gateway.attach(pipeline, out);
         openStorageGuards(); // before the gateway binds: a full disk is known before the first event
         pipeline.start();
-        if (recovery.hasUnpublished())
+        if (recovery.hasUnpublished() || featureWarmupAfter != recovery.lastPublishedInIndex())
         {
-            resubmitted = JournalRecovery.resubmit(in, recovery.lastPublishedInIndex(), pipeline, topics);
+            resubmitted = JournalRecovery.resubmit(in, featureWarmupAfter, recovery.lastPublishedInIndex(), pipeline, topics);
         }
         recoveryNanos = System.nanoTime() - openStart;
+        if (config.admin().enabled())
+        {
+            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()));
+        }
         try
         {
             address = gateway.start();
@@ -193,7 +201,43 @@ public final class RillServer implements AutoCloseable
         return "recovered in " + TimeUnit.NANOSECONDS.toMillis(recoveryNanos) + " ms: " +
             (r.checkpoint() == null ? "no checkpoint" : "checkpoint at in index " + r.checkpoint().inIndex()) +
             ", " + r.scannedRecords() + " records of \"in\" read after it, " + r.producers().size() + " producers, " +
-            resubmitted + " events without a Result re-scored and published";
+            resubmitted + " events without a Result re-scored and published; " + featureRecovery;
+    }
+
+    /**
+     * Restores the streaming features from the newest checkpoint whose feature state is no newer
+     * than the last published event (a state from further on would count the events recovery is
+     * about to score again). Without one, the state is rebuilt from the first event of "in".
+     *
+     * @return the "in" index the state was restored as of: the warm-up replays from after it.
+     */
+    private long restoreFeatures(final CheckpointStore store, final FeatureState features, final long lastPublished)
+    {
+        if (!features.any())
+        {
+            return lastPublished; // nothing to warm up
+        }
+        for (final Checkpoint c : store.loadAllValid())
+        {
+            if (c.hasFeatureState() && (lastPublished != Journal.NO_INDEX && c.featureInIndex() <= lastPublished))
+            {
+                try
+                {
+                    features.restore(c.featureState());
+                    featureRecovery = "streaming features restored from " + c.file().getFileName() + " as of in index " +
+                        c.featureInIndex() + " and replayed to " + lastPublished;
+                    return c.featureInIndex();
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    warn("the streaming-feature state in " + c.file() + " does not fit the configuration (" + e.getMessage() +
+                        "); rebuilding it from the first event of journal \"in\"");
+                    break;
+                }
+            }
+        }
+        featureRecovery = "streaming features rebuilt from the first event of \"in\"";
+        return Journal.NO_INDEX;
     }
 
     private static void warn(final String message)
@@ -294,6 +338,18 @@ public final class RillServer implements AutoCloseable
         return scoring;
     }
 
+    /** @return the models: deploy, shadow, rollback, status (what the admin channel calls). */
+    public ModelManager models()
+    {
+        return models;
+    }
+
+    /** @return the admin channel, or null when {@code admin.enabled} is false. */
+    public AdminServer admin()
+    {
+        return admin;
+    }
+
     public PublishStage publish()
     {
         return publish;
@@ -331,6 +387,7 @@ public final class RillServer implements AutoCloseable
             return;
         }
         closed = true;
+        CloseHelper.quietClose(admin); // no model change while the pipeline drains
         if (gateway != null)
         {
             gateway.beginClose();

@@ -280,6 +280,8 @@ public final class CrashSoak
             "dataDir: " + dataDir.toAbsolutePath(),
             "gateway:",
             "  port: " + port,
+            "admin:",
+            "  port: 0",
             "model:",
             "  directory: " + options.modelDir().toAbsolutePath(),
             "durability:",
