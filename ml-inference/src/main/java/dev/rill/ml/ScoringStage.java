@@ -101,7 +101,8 @@ public final class ScoringStage implements Stage
     }
 
     /** A primary and its fallback handed over by {@link #deploy}, taken up at the next batch boundary. */
-    private record Deployment(ScoringModel primary, ScoringModel fallback, byte[] intendedName, int intendedVersion)
+    private record Deployment(
+        ScoringModel primary, ScoringModel fallback, boolean currentBecomesFallback, byte[] intendedName, int intendedVersion)
     {
     }
 
@@ -212,7 +213,7 @@ public final class ScoringStage implements Stage
             extraFields[topicId] = features.featureCount(topicId);
         }
         this.intendedTopicId = intended == null ? -1 : intended.topicId();
-        adopt(new Deployment(primary, fallback, intended == null ? null : intended.name().getBytes(StandardCharsets.UTF_8),
+        adopt(new Deployment(primary, fallback, false, intended == null ? null : intended.name().getBytes(StandardCharsets.UTF_8),
             primary != null ? primary.version() : intended.version()));
     }
 
@@ -243,8 +244,31 @@ public final class ScoringStage implements Stage
         check(newFallback, options.maxBatch());
         prepare(newPrimary);
         prepare(newFallback);
-        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, newFallback, null, newPrimary.version()));
+        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, newFallback, false, null, newPrimary.version()));
         if (superseded != null) // never taken up
+        {
+            retired.add(superseded.primary());
+            if (superseded.fallback() != null)
+            {
+                retired.add(superseded.fallback());
+            }
+        }
+        closeRetired();
+    }
+
+    /**
+     * Hands over a new primary whose fallback is the model scoring now (the usual deploy: the
+     * version being replaced stands by), without loading that version a second time; see
+     * {@link #deploy(ScoringModel, ScoringModel)}. With no primary scoring now, the current
+     * fallback stays.
+     */
+    public void deployKeepingCurrentAsFallback(final ScoringModel newPrimary)
+    {
+        Objects.requireNonNull(newPrimary, "newPrimary");
+        check(newPrimary, options.maxBatch());
+        prepare(newPrimary);
+        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, null, true, null, newPrimary.version()));
+        if (superseded != null)
         {
             retired.add(superseded.primary());
             if (superseded.fallback() != null)
@@ -439,15 +463,26 @@ public final class ScoringStage implements Stage
         final Deployment d = next.get(); // a batch boundary: the only place a model changes
         if (d != null && next.compareAndSet(d, null))
         {
-            if (primary != null)
+            if (d.currentBecomesFallback() && primary != null)
             {
-                retired.add(primary);
+                if (fallback != null)
+                {
+                    retired.add(fallback);
+                }
+                adopt(new Deployment(d.primary(), primary, false, null, d.intendedVersion()));
             }
-            if (fallback != null)
+            else
             {
-                retired.add(fallback);
+                if (primary != null)
+                {
+                    retired.add(primary);
+                }
+                if (fallback != null && !(d.currentBecomesFallback()))
+                {
+                    retired.add(fallback);
+                }
+                adopt(d.currentBecomesFallback() ? new Deployment(d.primary(), fallback, false, null, d.intendedVersion()) : d);
             }
-            adopt(d);
         }
         if (batchEnded)
         {

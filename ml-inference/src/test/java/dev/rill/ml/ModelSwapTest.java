@@ -121,6 +121,34 @@ class ModelSwapTest
         stage.onShutdown();
     }
 
+    @Test
+    void theReplacedModelStandsByAsTheFallbackWithoutBeingLoadedAgain() throws Exception
+    {
+        final OnnxScorer v1 = OnnxScorer.open(TestModels.COMMITTED_FRAUD, 64);
+        final ScoringStage stage = stage(v1);
+        stage.onStart();
+        final OnnxScorer nan = OnnxScorer.open(ModelDrills.version(TestModels.COMMITTED_FRAUD, temp.resolve("nan"), 2,
+            ModelDrills::nanOutput), 64);
+        stage.deployKeepingCurrentAsFallback(new ScoringModel(nan, extractors(nan)));
+        final long v1RunsBefore = v1.runCount();
+        final List<EventSlot> slots = payments(6, 9);
+        for (int i = 0; i < slots.size(); i++)
+        {
+            stage.onEvent(slots.get(i), i, i == slots.size() - 1);
+        }
+        assertEquals("fraud/1", stage.fallbackModel());
+        assertEquals(2, stage.activeModelVersion());
+        assertEquals(v1RunsBefore + 1, v1.runCount(), "the old session scored the batch the new model could not");
+        for (final EventSlot slot : slots)
+        {
+            assertEquals(1, slot.modelVersion());
+            assertEquals(ScoringStage.FALLBACK_FLAG, slot.flags());
+            assertTrue(Float.isFinite((float)slot.score()));
+        }
+        assertEquals(6, stage.fallbackCount(FallbackReason.NON_FINITE));
+        stage.onShutdown();
+    }
+
     private Path version2() throws Exception
     {
         final Path parent = Files.createDirectories(temp.resolve("v2-" + System.nanoTime()));

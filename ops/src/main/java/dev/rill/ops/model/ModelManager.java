@@ -368,13 +368,23 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
             return new AdminOutcome(false, "MODEL_INVALID", e.getMessage());
         }
         ScoringModel fallbackModel = null;
-        if (ModelConfig.FALLBACK_PREVIOUS.equals(modelConfig.fallbackModel()) && fallbackEntry != null)
+        final boolean previousStandsBy = ModelConfig.FALLBACK_PREVIOUS.equals(modelConfig.fallbackModel()) &&
+            fallbackEntry != null && active != null && fallbackEntry.directory().equals(active.directory());
+        if (!previousStandsBy && ModelConfig.FALLBACK_PREVIOUS.equals(modelConfig.fallbackModel()) && fallbackEntry != null)
         {
             fallbackModel = openQuietly(fallbackEntry);
         }
         try
         {
-            stage.deploy(primary, fallbackModel);
+            if (previousStandsBy)
+            {
+                stage.deployKeepingCurrentAsFallback(primary); // the replaced version's session stands by: not loaded twice
+                fallbackModel = primary; // for the bookkeeping below: a fallback exists
+            }
+            else
+            {
+                stage.deploy(primary, fallbackModel);
+            }
         }
         catch (final IllegalArgumentException e)
         {
