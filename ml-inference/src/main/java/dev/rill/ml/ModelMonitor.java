@@ -266,8 +266,7 @@ public final class ModelMonitor implements AutoCloseable
             {
                 return false;
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
         return true;
     }

@@ -244,16 +244,7 @@ public final class ScoringStage implements Stage
         check(newFallback, options.maxBatch());
         prepare(newPrimary);
         prepare(newFallback);
-        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, newFallback, false, null, newPrimary.version()));
-        if (superseded != null) // never taken up
-        {
-            retired.add(superseded.primary());
-            if (superseded.fallback() != null)
-            {
-                retired.add(superseded.fallback());
-            }
-        }
-        closeRetired();
+        handOver(new Deployment(newPrimary, newFallback, false, null, newPrimary.version()));
     }
 
     /**
@@ -267,14 +258,17 @@ public final class ScoringStage implements Stage
         Objects.requireNonNull(newPrimary, "newPrimary");
         check(newPrimary, options.maxBatch());
         prepare(newPrimary);
-        final Deployment superseded = next.getAndSet(new Deployment(newPrimary, null, true, null, newPrimary.version()));
-        if (superseded != null)
+        handOver(new Deployment(newPrimary, null, true, null, newPrimary.version()));
+    }
+
+    /** Leaves a deployment for the next batch boundary; one still waiting is replaced and its models closed. */
+    private void handOver(final Deployment deployment)
+    {
+        final Deployment superseded = next.getAndSet(deployment);
+        if (superseded != null) // never taken up
         {
-            retired.add(superseded.primary());
-            if (superseded.fallback() != null)
-            {
-                retired.add(superseded.fallback());
-            }
+            retireQuietly(superseded.primary());
+            retireQuietly(superseded.fallback());
         }
         closeRetired();
     }
@@ -340,7 +334,8 @@ public final class ScoringStage implements Stage
             features.apply(slot);
             final int topicId = slot.topicId();
             final ScoringModel model = primary != null ? primary : fallback;
-            if (model == null ? !intendedScores(topicId) : model.extractor(topicId) == null)
+            // with no model loaded at all, the configured topic's events get the default score
+            if (model == null ? topicId != intendedTopicId : model.extractor(topicId) == null)
             {
                 UNSCORED_COUNT.setOpaque(this, unscoredCount + 1);
             }
@@ -463,26 +458,17 @@ public final class ScoringStage implements Stage
         final Deployment d = next.get(); // a batch boundary: the only place a model changes
         if (d != null && next.compareAndSet(d, null))
         {
-            if (d.currentBecomesFallback() && primary != null)
+            // The replaced primary stands by when asked (or, without one, the current fallback stays).
+            final ScoringModel kept = !d.currentBecomesFallback() ? d.fallback() : primary != null ? primary : fallback;
+            if (primary != kept)
             {
-                if (fallback != null)
-                {
-                    retired.add(fallback);
-                }
-                adopt(new Deployment(d.primary(), primary, false, null, d.intendedVersion()));
+                retireQuietly(primary);
             }
-            else
+            if (fallback != kept)
             {
-                if (primary != null)
-                {
-                    retired.add(primary);
-                }
-                if (fallback != null && !(d.currentBecomesFallback()))
-                {
-                    retired.add(fallback);
-                }
-                adopt(d.currentBecomesFallback() ? new Deployment(d.primary(), fallback, false, null, d.intendedVersion()) : d);
+                retireQuietly(fallback);
             }
+            adopt(new Deployment(d.primary(), kept, false, null, d.intendedVersion()));
         }
         if (batchEnded)
         {
@@ -694,11 +680,6 @@ public final class ScoringStage implements Stage
             monitor.watchPrimary(primary, primary.observer());
         }
         activeVersion = primary != null ? primary.version() : intendedVersion; // volatile: publishes the swap
-    }
-
-    private boolean intendedScores(final int topicId)
-    {
-        return topicId == intendedTopicId; // no model loaded at all: the configured topic gets the default score
     }
 
     private void prepare(final ScoringModel model)

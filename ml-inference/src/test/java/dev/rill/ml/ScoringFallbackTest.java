@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.rill.bus.EventSlot;
 import dev.rill.ml.features.FeatureState;
-import dev.rill.ml.train.FraudDataGenerator;
 import org.agrona.concurrent.EpochNanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,7 @@ class ScoringFallbackTest
         assertTrue(refused.getMessage().contains("cannot be loaded by ONNX Runtime"), refused.getMessage());
 
         final ScoringStage stage = stage(null, model(TestModels.COMMITTED_FRAUD), new ScoringStage.IntendedModel("fraud", 2, 0));
-        final List<EventSlot> slots = deliver(stage, 10, 1);
+        final List<EventSlot> slots = TestModels.deliverPayments(stage, 10, 1);
 
         for (final EventSlot slot : slots)
         {
@@ -57,7 +56,7 @@ class ScoringFallbackTest
     void withNoModelLoadableAtAllEveryEventGetsTheDefaultScoreWithTheFlagAndTheIntendedName() throws Exception
     {
         final ScoringStage stage = stage(null, null, new ScoringStage.IntendedModel("fraud", 2, 0));
-        final List<EventSlot> slots = deliver(stage, 5, 2);
+        final List<EventSlot> slots = TestModels.deliverPayments(stage, 5, 2);
         for (final EventSlot slot : slots)
         {
             assertEquals(ScoringStage.FALLBACK_FLAG, slot.flags());
@@ -82,7 +81,7 @@ class ScoringFallbackTest
         final Path dynamicWrong = ModelDrills.version(TestModels.COMMITTED_FRAUD, temp.resolve("dynamic"), 2, ModelDrills::dynamicFeatureDimension,
             json -> addFeature(json));
         final ScoringStage stage = stage(model(dynamicWrong), model(TestModels.COMMITTED_FRAUD), null);
-        final List<EventSlot> slots = deliver(stage, 12, 3);
+        final List<EventSlot> slots = TestModels.deliverPayments(stage, 12, 3);
 
         for (final EventSlot slot : slots)
         {
@@ -100,7 +99,7 @@ class ScoringFallbackTest
     {
         final Path nan = ModelDrills.version(TestModels.COMMITTED_FRAUD, temp, 2, ModelDrills::nanOutput);
         final ScoringStage stage = stage(model(nan), model(TestModels.COMMITTED_FRAUD), null);
-        final List<EventSlot> slots = deliver(stage, 20, 4);
+        final List<EventSlot> slots = TestModels.deliverPayments(stage, 20, 4);
 
         for (final EventSlot slot : slots)
         {
@@ -118,7 +117,7 @@ class ScoringFallbackTest
     {
         final Path nan = ModelDrills.version(TestModels.COMMITTED_FRAUD, temp, 2, ModelDrills::nanOutput);
         final ScoringStage stage = stage(model(nan), null, null);
-        final List<EventSlot> slots = deliver(stage, 6, 5);
+        final List<EventSlot> slots = TestModels.deliverPayments(stage, 6, 5);
         for (final EventSlot slot : slots)
         {
             assertEquals(ScoringStage.FALLBACK_FLAG, slot.flags());
@@ -143,7 +142,7 @@ class ScoringFallbackTest
         final List<EventSlot> all = new ArrayList<>();
         for (int batch = 0; batch < 4; batch++)
         {
-            all.addAll(deliver(stage, 8, 10 + batch));
+            all.addAll(TestModels.deliverPayments(stage, 8, 10 + batch));
         }
 
         for (final EventSlot slot : all)
@@ -189,24 +188,5 @@ class ScoringFallbackTest
             FeatureState.none(List.of()), null, null, CLOCK);
         stage.onStart();
         return stage;
-    }
-
-    private static List<EventSlot> deliver(final ScoringStage stage, final int count, final long seed)
-    {
-        final FraudDataGenerator generator = new FraudDataGenerator(seed);
-        final List<EventSlot> slots = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            final EventSlot slot = new EventSlot(256, 8);
-            slot.clear();
-            generator.next(slot.fields());
-            slot.topicId(0).fieldCount(FraudFeatures.PAYMENT_FIELDS.size()).key(generator.lastCardId());
-            slots.add(slot);
-        }
-        for (int i = 0; i < count; i++)
-        {
-            stage.onEvent(slots.get(i), i, i == count - 1);
-        }
-        return slots;
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 
 import dev.rill.bus.EventSlot;
 import dev.rill.ml.features.FeatureState;
-import dev.rill.ml.train.FraudDataGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class ShadowModelTest
             final List<EventSlot> slots = new ArrayList<>();
             for (int batch = 0; batch < 25; batch++)
             {
-                slots.addAll(deliver(stage, 1 + batch % 16, batch));
+                slots.addAll(TestModels.deliverPayments(stage, 1 + batch % 16, batch));
             }
             assertTrue(monitor.awaitIdle(10_000), "the monitor drained its ring");
 
@@ -99,7 +98,7 @@ class ShadowModelTest
             int events = 0;
             for (int batch = 0; batch < 10; batch++)
             {
-                events += deliver(stage, 16, 100 + batch).size();
+                events += TestModels.deliverPayments(stage, 16, 100 + batch).size();
             }
             assertTrue(monitor.awaitIdle(10_000));
             final ModelMonitor.ShadowReport report = monitor.shadowReport();
@@ -114,24 +113,5 @@ class ShadowModelTest
     {
         final OnnxScorer scorer = OnnxScorer.open(dir, 16);
         return new ScoringModel(scorer, new FeatureExtractor[]{new FeatureExtractor(scorer.descriptor(), FraudFeatures.payments())});
-    }
-
-    private static List<EventSlot> deliver(final ScoringStage stage, final int count, final long seed)
-    {
-        final FraudDataGenerator generator = new FraudDataGenerator(seed);
-        final List<EventSlot> slots = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            final EventSlot slot = new EventSlot(256, 8);
-            slot.clear();
-            generator.next(slot.fields());
-            slot.topicId(0).fieldCount(FraudFeatures.PAYMENT_FIELDS.size()).key(generator.lastCardId());
-            slots.add(slot);
-        }
-        for (int i = 0; i < count; i++)
-        {
-            stage.onEvent(slots.get(i), i, i == count - 1);
-        }
-        return slots;
     }
 }

@@ -3,7 +3,12 @@ package dev.rill.ml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
+
+import dev.rill.bus.EventSlot;
+import dev.rill.ml.train.FraudDataGenerator;
 
 /** Paths to the committed model and copies of it, altered for the refusal tests. */
 final class TestModels
@@ -32,5 +37,28 @@ final class TestModels
         Files.write(dir.resolve(ModelDescriptor.ONNX_FILE), onnx);
         altered.write(dir.resolve(ModelDescriptor.DESCRIPTOR_FILE));
         return dir;
+    }
+
+    /**
+     * Makes {@code count} payment slots (topic id 0) from the generator with this seed and delivers
+     * them to the stage as one batch (endOfBatch on the last).
+     */
+    static List<EventSlot> deliverPayments(final ScoringStage stage, final int count, final long seed)
+    {
+        final FraudDataGenerator generator = new FraudDataGenerator(seed);
+        final List<EventSlot> slots = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final EventSlot slot = new EventSlot(256, 8);
+            slot.clear();
+            generator.next(slot.fields());
+            slot.topicId(0).fieldCount(FraudFeatures.PAYMENT_FIELDS.size()).key(generator.lastCardId());
+            slots.add(slot);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            stage.onEvent(slots.get(i), i, i == count - 1);
+        }
+        return slots;
     }
 }

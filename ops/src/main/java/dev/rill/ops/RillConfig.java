@@ -114,6 +114,15 @@ public record RillConfig(
             {
                 throw ConfigException.invalid("features[" + i + "].topic", f.topic(), "a topic of the topics list");
             }
+            for (int w = 0; w < f.windows().size(); w++)
+            {
+                final String field = f.windows().get(w).field();
+                if (field != null && topic.fieldIndex(field) < 0)
+                {
+                    throw ConfigException.invalid("features[" + i + "].windows[" + w + "].field", field,
+                        "a field of topic '" + topic.name() + "', one of " + topic.fields());
+                }
+            }
             if (topic.fields().size() + f.windows().size() > pipeline.maxFields())
             {
                 throw ConfigException.invalid("features[" + i + "].windows", f.windows().size() + " windows",

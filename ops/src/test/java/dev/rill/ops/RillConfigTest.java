@@ -2,6 +2,7 @@ package dev.rill.ops;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.DiskFullAction;
@@ -60,6 +61,57 @@ class RillConfigTest
         assertEquals(false, config.withDataDir(Path.of("/x")).journal().pretouch(), "overriding dataDir keeps the rest");
         assertEquals(BASE.resolve("models/fraud/1"), config.model().directory());
         assertEquals(0.05, config.model().fallbackScore());
+    }
+
+    @Test
+    void featuresAndModelServingKeysAreReadWithTheirDefaults()
+    {
+        final RillConfig config = RillConfig.parse("""
+            model:
+              batchBudgetMicros: 2500
+              fallbackModel: none
+              shadow: models/fraud/2
+            features:
+              - topic: payments
+                maxKeys: 1000
+                windows:
+                  - {name: card_tx_count_1m, aggregate: count, window: 1m}
+                  - {name: card_spend_1h, aggregate: SUM, field: amount, window: 1h, buckets: 6}
+            """, "rill.yaml", BASE);
+        assertEquals(2500, config.model().batchBudgetMicros());
+        assertEquals(ModelConfig.FALLBACK_NONE, config.model().fallbackModel());
+        assertEquals(BASE.resolve("models/fraud/2"), config.model().shadow());
+        assertEquals(1, config.features().size());
+        final var features = config.features().get(0);
+        assertEquals(1000, features.maxKeys());
+        assertEquals(Duration.ofHours(2), features.idleTimeout());
+        assertEquals(12, features.windows().get(0).buckets());
+        assertEquals("amount", features.windows().get(1).field());
+        assertEquals(Duration.ofHours(1), features.windows().get(1).window());
+        assertEquals(List.of(), RillConfig.parse("", "rill.yaml", BASE).features(), "no streaming features by default");
+        assertEquals(ModelConfig.DEFAULT_BATCH_BUDGET_MICROS, RillConfig.parse("", "rill.yaml", BASE).model().batchBudgetMicros());
+    }
+
+    @Test
+    void badFeaturesAreRefusedNamingTheKeyAndWhatIsAllowed()
+    {
+        final String window = "    windows:\n      - {name: n1, aggregate: count, window: 1m}\n";
+        assertRefused("features:\n  - topic: refunds\n" + window, "features[0].topic", "a topic of the topics list");
+        assertRefused("pipeline:\n  threading: DIAMOND\nfeatures:\n  - topic: payments\n" + window,
+            "pipeline.threading", "FUSED when features: are configured");
+        assertRefused("features:\n  - topic: payments\n    windows:\n      - {name: n1, aggregate: count}\n",
+            "features[0].windows[0].window", "a duration");
+        assertRefused("features:\n  - topic: payments\n    windows:\n      - {name: n1, aggregate: sum, field: colour, window: 1m}\n",
+            "colour", "");
+        assertRefused("features:\n  - topic: payments\n    maxKeys: 50000000\n" + window, "features.maxKeys", "checkpoint fits one array");
+        assertRefused("model:\n  fallbackModel: newest\n", "model.fallbackModel", "previous or none");
+        assertRefused("model:\n  batchBudgetMicros: -1\n", "model.batchBudgetMicros", "0 (no budget)");
+    }
+
+    private static void assertRefused(final String yaml, final String key, final String allowed)
+    {
+        final ConfigException e = assertThrows(ConfigException.class, () -> RillConfig.parse(yaml, "rill.yaml", BASE), yaml);
+        assertTrue(e.getMessage().contains(key) && e.getMessage().contains(allowed), e.getMessage());
     }
 
     @Test

@@ -76,6 +76,13 @@ public record StreamingFeaturesConfig(String topic, List<WindowSpec> windows, in
             throw ConfigException.invalid("features.maxKeys", maxKeys, "maxKeys x buckets of all windows (" +
                 bucketsPerKey + ") must be at most " + MAX_ARRAY_LENGTH + "; lower maxKeys or use fewer buckets");
         }
+        final long snapshotBytes = maxKeys * StreamingFeaturesSnapshot.bytesPerKey(bucketsPerKey);
+        if (snapshotBytes > MAX_ARRAY_LENGTH - StreamingFeaturesSnapshot.FIXED_BYTES_BOUND)
+        {
+            throw ConfigException.invalid("features.maxKeys", maxKeys, "a number whose checkpoint fits one array: " + maxKeys +
+                " keys of " + bucketsPerKey + " buckets need " + snapshotBytes + " bytes, at most " +
+                (MAX_ARRAY_LENGTH - StreamingFeaturesSnapshot.FIXED_BYTES_BOUND) + "; lower maxKeys or use fewer buckets");
+        }
         if (idleTimeout == null || idleTimeout.compareTo(longest) < 0 ||
             idleTimeout.compareTo(Duration.ofDays(WindowSpec.MAX_WINDOW_DAYS)) > 0)
         {

@@ -42,6 +42,14 @@ final class StreamingFeaturesSnapshot
     private static final int STATE_HEADER_BYTES = 8 + 8 + 4;
     private static final int KEY_HEADER_BYTES = 8 + 8;
     private static final int TRAILER_BYTES = 4;
+    /** Room kept for the prefix, the config text and the trailer when bounding the key count. */
+    static final int FIXED_BYTES_BOUND = 64 * 1024;
+
+    /** @return bytes one key takes in a snapshot with this many buckets over all windows. */
+    static long bytesPerKey(final long bucketsPerKey)
+    {
+        return KEY_HEADER_BYTES + bucketsPerKey * WindowBuckets.SNAPSHOT_BYTES_PER_BUCKET;
+    }
 
     /** What a snapshot says besides the keys; {@link #read} has already put the keys in place. */
     record Restored(long newestEventTime, long evictedKeys)

@@ -140,6 +140,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
         {
             active = configured;
             history.push(configured);
+            drift = (DriftWatch)primary.observer();
         }
         ScoringModel fallbackModel = null;
         if (ModelConfig.FALLBACK_PREVIOUS.equals(modelConfig.fallbackModel()))
@@ -395,6 +396,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
         final ModelRegistry.Entry was = active;
         previous = was;
         active = target;
+        drift = (DriftWatch)primary.observer();
         fallback = fallbackModel == null ? null : fallbackEntry;
         activeSinceMillis = System.currentTimeMillis();
         final long handedOver = System.nanoTime();
@@ -402,8 +404,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
         final long deadline = handedOver + TimeUnit.SECONDS.toNanos(2);
         while (stage.deploymentPending() && System.nanoTime() < deadline)
         {
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000); // no spinning beside the pipeline on 2 cores
         }
         final boolean taken = !stage.deploymentPending();
         if (taken)
@@ -457,12 +458,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
             }
             final FeatureExtractor[] extractors = new FeatureExtractor[topics.size()];
             extractors[topicId] = new FeatureExtractor(scorer.descriptor(), features.extendedSchema(topicId, topics.topic(topicId)));
-            final DriftWatch watch = watchDrift ? new DriftWatch(new DriftMonitor(scorer.descriptor())) : null;
-            if (watchDrift)
-            {
-                drift = watch;
-            }
-            return new ScoringModel(scorer, extractors, watch);
+            return new ScoringModel(scorer, extractors, watchDrift ? new DriftWatch(new DriftMonitor(scorer.descriptor())) : null);
         }
         catch (final RuntimeException e)
         {
