@@ -2,12 +2,16 @@ package dev.rill.ops;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import dev.rill.bus.ConfigException;
+import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.PipelineLatencies;
@@ -31,6 +35,9 @@ import dev.rill.journal.verify.JournalStartCheck;
 import dev.rill.ml.ScoringStage;
 import dev.rill.ml.features.FeatureState;
 import dev.rill.ops.admin.AdminServer;
+import dev.rill.ops.admin.ReadOnlyRoute;
+import dev.rill.ops.telemetry.ServerTelemetry;
+import dev.rill.ops.telemetry.TelemetryTick;
 import dev.rill.ops.model.ModelManager;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
@@ -78,6 +85,8 @@ public final class RillServer implements AutoCloseable
     private long recoveryNanos;
     private ModelManager models;
     private AdminServer admin;
+    private ServerTelemetry telemetry;
+    private volatile boolean listening;
     private long featureWarmupAfter = Journal.NO_INDEX;
     private String featureRecovery = "no streaming features";
 
@@ -154,13 +163,16 @@ public final class RillServer implements AutoCloseable
             resubmitted = JournalRecovery.resubmit(in, featureWarmupAfter, recovery.lastPublishedInIndex(), pipeline, topics);
         }
         recoveryNanos = System.nanoTime() - openStart;
+        telemetry = track(new ServerTelemetry(latencies, new TelemetrySources(), Duration.ofSeconds(1)));
         if (config.admin().enabled())
         {
-            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()));
+            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
         }
         try
         {
             address = gateway.start();
+            listening = true;
+            telemetry.start();
         }
         catch (final InterruptedException e)
         {
@@ -176,6 +188,50 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    /**
+     * The read-only pages of the HTTP listener (no token): path to page. Built once, before the
+     * listener starts; every page reads state that is safe to read from the listener's threads.
+     */
+    private Map<String, ReadOnlyRoute.Page> pages()
+    {
+        final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
+        return pages;
+    }
+
+    /** Counts and gauges of the assembled parts, for the telemetry thread. */
+    private final class TelemetrySources implements ServerTelemetry.Sources
+    {
+        @Override
+        public void totals(final ServerTelemetry.Totals into)
+        {
+            into.accepted = gateway.acceptedEvents();
+            into.published = publish.published();
+            into.duplicates = journalStage.duplicates();
+            into.fenced = journalStage.fenced();
+            into.fallbacks = scoring.fallbackCount();
+            into.late = 0; // events are not checked for lateness yet
+            for (final ErrorCode code : ErrorCode.values())
+            {
+                into.refusedByCode[code.ordinal()] = gateway.refusedCount(code);
+            }
+        }
+
+        @Override
+        public void gauges(final TelemetryTick tick)
+        {
+            tick.gatewayListening(listening)
+                .ring(pipeline.depth(), config.pipeline().ringSize())
+                .disk(diskMonitor.belowReserve(), diskMonitor.usableBytes(), diskMonitor.reserveBytes())
+                .connections(gateway.subscriberCount(), gateway.pausedConnections());
+        }
+    }
+
+    /** @return the telemetry thread: add a {@link dev.rill.ops.telemetry.TelemetryListener} to hear each interval. */
+    public ServerTelemetry telemetry()
+    {
+        return telemetry;
     }
 
     /** @return what recovery found at start. */
@@ -387,6 +443,7 @@ public final class RillServer implements AutoCloseable
             return;
         }
         closed = true;
+        listening = false;
         CloseHelper.quietClose(admin); // no model change while the pipeline drains
         if (gateway != null)
         {

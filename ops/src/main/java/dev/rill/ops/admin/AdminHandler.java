@@ -20,8 +20,8 @@ import com.sun.net.httpserver.HttpHandler;
  * Handles one admin request: authenticates it, routes it by path and method, reads its body,
  * calls the {@link ModelAdmin}, and writes the JSON answer (see {@link AdminServer} for the API).
  *
- * <p>Threading: called on the admin thread only (the server's executor has one thread), so its
- * plain fields need no synchronisation; {@link #unauthorizedCount()} may be read from any thread.
+ * <p>Threading: {@link #handle} is synchronized, so admin requests run one at a time whichever of
+ * the listener's threads takes them, and its plain fields are guarded by that lock; {@link #unauthorizedCount()} may be read from any thread.
  */
 final class AdminHandler implements HttpHandler
 {
@@ -56,7 +56,7 @@ final class AdminHandler implements HttpHandler
     }
 
     @Override
-    public void handle(final HttpExchange exchange) throws IOException
+    public synchronized void handle(final HttpExchange exchange) throws IOException
     {
         try (exchange)
         {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,8 +41,9 @@ import dev.rill.bus.ConfigException;
  * log only).
  *
  * <h2>Threads</h2>
- * One daemon thread, {@code rill-admin}, runs every request, so {@link ModelAdmin} is called one
- * request at a time; the JDK's server adds its dispatcher thread (blocked in a selector between
+ * Two daemon threads, {@code rill-admin-1} and {@code -2}, run the requests: admin requests one
+ * at a time (so {@link ModelAdmin} is called one request at a time), read-only pages
+ * ({@link ReadOnlyRoute}) beside them; the JDK's server adds its dispatcher thread (blocked in a selector between
  * requests, never spinning) and an idle-connection timer, both daemons. Nothing here touches the
  * pipeline thread. {@link #start} and {@link #close} may be called from any thread.
  */
@@ -75,6 +77,18 @@ public final class AdminServer implements AutoCloseable
      */
     public static AdminServer start(final ModelAdmin admin, final AdminConfig config)
     {
+        return start(admin, config, Map.of());
+    }
+
+    /**
+     * As {@link #start(ModelAdmin, AdminConfig)}, also serving read-only pages that need no token
+     * ({@code /metrics}, {@code /health}, {@code /slo}, the status page): each path answers GET and
+     * HEAD only, and a handler that throws answers 500 with a line for the log, never a stack trace.
+     *
+     * @param openRoutes path (exact, such as {@code /metrics}) to handler; "/" serves the path "/" only.
+     */
+    public static AdminServer start(final ModelAdmin admin, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes)
+    {
         Objects.requireNonNull(admin, "admin");
         if (!config.enabled())
         {
@@ -104,14 +118,17 @@ public final class AdminServer implements AutoCloseable
         {
             throw new ConfigException("admin channel: cannot listen on " + config.endpoint() + ": " + e.getMessage());
         }
-        final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
+        // Two threads: a scrape of /metrics or the status page is not held up by a model deploy
+        // (admin requests are serialised by AdminHandler itself).
+        final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        final ExecutorService executor = Executors.newFixedThreadPool(2, r ->
         {
-            final Thread t = new Thread(r, "rill-admin");
+            final Thread t = new Thread(r, "rill-admin-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         final AdminHandler handler = new AdminHandler(admin, token);
-        http.createContext("/", handler);
+        http.createContext("/", new ReadOnlyRoute(handler, openRoutes));
         http.setExecutor(executor);
         try
         {

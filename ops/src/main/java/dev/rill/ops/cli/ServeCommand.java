@@ -7,11 +7,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.journal.JournalCorruptException;
 import dev.rill.journal.verify.JournalQuarantine;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
+import dev.rill.ops.telemetry.TelemetryListener;
+import dev.rill.ops.telemetry.TelemetryTick;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,23 +126,51 @@ final class ServeCommand implements Callable<Integer>
 
     private void printStatusUntilStopped(final RillServer server, final CountDownLatch stopped) throws InterruptedException
     {
-        PipelineLatencies.Interval interval = null;
-        long lastPublished = 0;
-        while (!stopped.await(statsInterval <= 0 ? 3600 : statsInterval, TimeUnit.SECONDS))
+        if (statsInterval > 0)
         {
-            if (statsInterval > 0)
+            server.telemetry().addListener(new StatusLine(server, statsInterval));
+        }
+        stopped.await();
+    }
+
+    /** Prints one status line every {@code --stats-interval} seconds, from the telemetry thread's intervals. */
+    private static final class StatusLine implements TelemetryListener
+    {
+        private final RillServer server;
+        private final long everyMillis;
+        private final Histogram ingestToPublish = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+        private long windowStartMillis;
+        private long published;
+
+        StatusLine(final RillServer server, final int seconds)
+        {
+            this.server = server;
+            this.everyMillis = TimeUnit.SECONDS.toMillis(seconds);
+        }
+
+        @Override
+        public void onTick(final TelemetryTick tick)
+        {
+            if (windowStartMillis == 0)
             {
-                interval = server.latencies().interval(interval);
-                final Histogram h = interval.ingestToPublish();
-                final long published = server.publish().published();
-                System.out.printf("rill: %,d results (+%,d), ingest->publish p50 %s p99 %s max %s, fallbacks %d, ring depth %d, " +
-                    "checkpoints %d (failed %d)%n",
-                    published, published - lastPublished, Format.micros(h.getValueAtPercentile(50)),
-                    Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getMaxValue()),
-                    server.scoring().fallbackCount(), server.pipeline().depth(), server.checkpoints().written(),
-                    server.checkpoints().failures());
-                lastPublished = published;
+                windowStartMillis = tick.startMillis();
             }
+            ingestToPublish.add(tick.latencies().ingestToPublish());
+            published += tick.published();
+            if (tick.endMillis() - windowStartMillis < everyMillis)
+            {
+                return;
+            }
+            final Histogram h = ingestToPublish;
+            System.out.printf("rill: %,d results (+%,d), ingest->publish p50 %s p99 %s max %s, fallbacks %d, ring depth %d, " +
+                "checkpoints %d (failed %d)%n",
+                server.publish().published(), published, Format.micros(h.getValueAtPercentile(50)),
+                Format.micros(h.getValueAtPercentile(99)), Format.micros(h.getMaxValue()),
+                server.scoring().fallbackCount(), tick.ringDepth(), server.checkpoints().written(),
+                server.checkpoints().failures());
+            ingestToPublish.reset();
+            published = 0;
+            windowStartMillis = tick.endMillis();
         }
     }
 }

@@ -254,7 +254,7 @@ class AdminServerTest
         assertTrue(server.address().getAddress().isLoopbackAddress(), server.address().toString());
         send("GET", "/v1/models/status", null, token);
         final List<Thread> adminThreads = Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().equals("rill-admin")).toList();
+            .filter(t -> t.getName().startsWith("rill-admin-")).toList();
         assertFalse(adminThreads.isEmpty());
         assertTrue(adminThreads.stream().allMatch(Thread::isDaemon));
         assertTrue(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("HTTP-Dispatcher"))
