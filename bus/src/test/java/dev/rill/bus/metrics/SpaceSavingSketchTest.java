@@ -76,12 +76,28 @@ class SpaceSavingSketchTest
             assertTrue(sketch.count(c) - sketch.error(c) <= truth && truth <= sketch.count(c));
             countsSum += sketch.count(c);
         }
-        assertEquals(sketch.total(), countsSum, "Space-Saving's counts always sum to the stream length");
+        assertTrue(countsSum <= sketch.total(), "the counts never add up to more than the stream");
+        final long min = sketch.minCount();
+        exact.forEach((item, count) -> assertTrue(count <= min || monitored(sketch, item),
+            "item " + item + " occurred " + count + " times, more than the smallest count " + min + ": it holds a counter"));
         sketch.reset();
         assertEquals(0, sketch.size());
+        assertEquals(0, sketch.minCount());
         assertEquals(0, sketch.total());
         sketch.offer(7, 0);
         assertEquals(1, sketch.count(0));
         assertEquals(7, sketch.item(0));
+    }
+
+    private static boolean monitored(final SpaceSavingSketch sketch, final long item)
+    {
+        for (int c = 0; c < sketch.size(); c++)
+        {
+            if (sketch.item(c) == item)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
