@@ -47,8 +47,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (refuse), and reading stops until a timer on this event loop finds the buckets refilled.
  *
  * <p>Reading is paused for up to three reasons at once: the ring is full, the disk is below its
- * reserve, the producer is over its quota. Each has its own flag and its own wake-up; the channel
- * is read again only when no flag is set, so no wake-up ends another reason's pause.
+ * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
+ * wake-up task, which clears the disk's flag only when the disk is above its reserve again, and
+ * the quota has its own timer. The channel is read again only when no flag is set, so no wake-up
+ * ends another reason's pause.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -575,7 +577,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
     }
 
-    /** The ring's or the disk's wake-up (both recheck their condition on the next event). */
+    /** The ring's or the disk's wake-up (the ring's condition is checked again by the next claim). */
     private void resume()
     {
         resumeScheduled.set(false);
@@ -584,14 +586,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return;
         }
         unpause();
-        if (diskPaused)
+        if (diskPaused && !gateway.diskBelowReserve())
         {
-            diskPaused = false;
+            diskPaused = false; // else the disk monitor wakes this connection again when space is back
             gateway.connectionDiskResumed();
         }
-        if (!quotaPaused)
+        if (!diskPaused && !quotaPaused)
         {
-            readAgain(); // else the quota's timer reads again once the buckets have refilled
+            readAgain(); // else the disk's wake-up or the quota's timer reads again
         }
     }
 
