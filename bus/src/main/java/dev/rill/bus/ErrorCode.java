@@ -58,6 +58,13 @@ public enum ErrorCode
     MODEL_INVALID(22, true, "model cannot be loaded or does not match its model.json"),
     /** A journal record is truncated, fails its checksum, or does not decode (rill command exit status). */
     JOURNAL_CORRUPT(23, true, "a journal record is truncated, corrupt or undecodable; run rill journal verify, see ops/runbooks/corrupt-journal.md"),
+    /**
+     * The producer sent more than its quota ({@code gateway.quota}, refuse mode): the event was not
+     * accepted and the connection is not read until the producer's bucket has refilled.
+     */
+    QUOTA_EXCEEDED(24, false, "the producer is over its quota (gateway.quota: events or bytes per second); the event was not journaled: " +
+        "slow down and send it again later as a new event (new seq), or ask the operator to raise this producer's quota " +
+        "(see ops/runbooks/producer-over-quota.md)"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 

@@ -1,6 +1,8 @@
 package dev.rill.gateway;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +35,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * The TCP gateway: accepts producer and subscriber connections, feeds accepted events into the
@@ -42,6 +46,11 @@ import org.agrona.concurrent.EpochNanoClock;
  * <p>It is also the disk monitor's {@link DiskSpaceListener}: while the data directory is below
  * its free-space reserve, new events are refused with {@code DISK_FULL} or producing connections
  * stop reading ({@link #onDiskFull(DiskFullAction)}); the check costs each event one volatile read.
+ *
+ * <p>Quotas ({@code gateway.quota}): each producing connection gets token buckets of its
+ * producer's limits at Hello; an event that finds them empty pauses the connection, or is refused
+ * with {@code QUOTA_EXCEEDED} and pauses it, until they have refilled. Counted per producer and in
+ * total ({@link #producerQuotaCounts()}, {@link #quotaThrottles()}, {@link #quotaRefusals()}).
  *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
@@ -68,6 +77,10 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final AtomicInteger diskPausedConnections = new AtomicInteger();
     private DiskFullAction diskFullAction = DiskFullAction.REFUSE;
     private volatile boolean diskBelowReserve;
+    private NanoClock quotaClock = SystemNanoClock.INSTANCE;
+    private final ConcurrentHashMap<Long, ProducerQuotaCounters> quotaCounters = new ConcurrentHashMap<>();
+    private final LongAdder quotaThrottles = new LongAdder();
+    private final AtomicInteger quotaPausedConnections = new AtomicInteger();
     private SubscriberPositions positions;
     private final ConcurrentHashMap<String, Subscription> namedSubscriptions = new ConcurrentHashMap<>();
     private volatile long lastPublishedOutIndex = Journal.NO_INDEX;
@@ -116,6 +129,16 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     public Gateway onDiskFull(final DiskFullAction action)
     {
         this.diskFullAction = Objects.requireNonNull(action, "action");
+        return this;
+    }
+
+    /**
+     * Sets the clock of the quota buckets (tests step it by hand); {@link SystemNanoClock} unless
+     * set. Call before {@link #start()}.
+     */
+    public Gateway quotaClock(final NanoClock clock)
+    {
+        this.quotaClock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
@@ -330,6 +353,33 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         return diskPausedConnections.get();
     }
 
+    /** @return how often a producing connection stopped being read because its quota bucket was empty, since start. */
+    public long quotaThrottles()
+    {
+        return quotaThrottles.sum();
+    }
+
+    /** @return events refused with QUOTA_EXCEEDED since start (refuse mode). */
+    public long quotaRefusals()
+    {
+        return refusedCount(ErrorCode.QUOTA_EXCEEDED);
+    }
+
+    /** @return producing connections not read right now because their producer is over its quota. */
+    public int quotaPausedConnections()
+    {
+        return quotaPausedConnections.get();
+    }
+
+    /** @return per producer that has a quota and said Hello since start: its pause episodes and refusals. Allocates. */
+    public List<ProducerQuotaCount> producerQuotaCounts()
+    {
+        final List<ProducerQuotaCount> counts = new ArrayList<>(quotaCounters.size());
+        quotaCounters.forEach((id, c) -> counts.add(new ProducerQuotaCount(id, c.throttled.get(), c.refused.get())));
+        counts.sort((a, b) -> Long.compare(a.producerId(), b.producerId()));
+        return counts;
+    }
+
     /** @return events accepted into the ring since start. */
     public long acceptedEvents()
     {
@@ -439,6 +489,42 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     DiskFullAction diskFullAction()
     {
         return diskFullAction;
+    }
+
+    /**
+     * Event loop, at Hello: the quota of a new connection of {@code producerId}, or null when the
+     * producer has no limit. Allocates (once per connection).
+     */
+    ProducerQuota newQuota(final long producerId)
+    {
+        final QuotaLimits limits = config.quota().limitsFor(producerId);
+        if (limits.unlimited())
+        {
+            return null;
+        }
+        final ProducerQuotaCounters counters = quotaCounters.computeIfAbsent(producerId, id -> new ProducerQuotaCounters());
+        return new ProducerQuota(producerId, limits, maxFrameLength(), counters, quotaClock.nanoTime());
+    }
+
+    NanoClock quotaClock()
+    {
+        return quotaClock;
+    }
+
+    QuotaAction quotaAction()
+    {
+        return config.quota().onExceeded();
+    }
+
+    void connectionQuotaPaused()
+    {
+        quotaThrottles.increment();
+        quotaPausedConnections.incrementAndGet();
+    }
+
+    void connectionQuotaResumed()
+    {
+        quotaPausedConnections.decrementAndGet();
     }
 
     void connectionDiskPaused()

@@ -11,8 +11,10 @@ import dev.rill.bus.ConfigException;
  * @param maxFrameLength  largest message (after the 4-byte length) accepted; larger frames get FRAME_TOO_LARGE.
  * @param maxConnections  most connections open at once.
  * @param serverName      name sent in Welcome.
+ * @param quota           per-producer quotas ({@code gateway.quota}); null for none.
  */
-public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName)
+public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
+    QuotaConfig quota)
 {
     public static final int DEFAULT_PORT = 7301;
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
@@ -44,9 +46,20 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         {
             serverName = "rill";
         }
+        if (quota == null)
+        {
+            quota = QuotaConfig.unlimited();
+        }
     }
 
-    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections. */
+    /** A gateway without quotas. */
+    public GatewayConfig(
+        final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName)
+    {
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, QuotaConfig.unlimited());
+    }
+
+    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas. */
     public static GatewayConfig defaults()
     {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, 1, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_CONNECTIONS, "rill");
@@ -54,16 +67,21 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+    }
+
+    public GatewayConfig withQuota(final QuotaConfig quota)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
     }
 }

@@ -41,6 +41,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Disk reserve: while the data directory is below its free-space reserve (one volatile read per
  * event), a valid new event is refused with Nack {@code DISK_FULL}, or, in pause mode, left unread
  * with reading paused until the disk monitor reports space again ({@link #scheduleDiskResume()}).
+ *
+ * <p>Quota: a producer with limits ({@code gateway.quota}) gets a {@link ProducerQuota} at Hello.
+ * An event that does not fit it is left unread (pause) or refused with Nack {@code QUOTA_EXCEEDED}
+ * (refuse), and reading stops until a timer on this event loop finds the buckets refilled.
+ *
+ * <p>Reading is paused for up to three reasons at once: the ring is full, the disk is below its
+ * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
+ * wake-up task, which clears the disk's flag only when the disk is above its reserve again, and
+ * the quota has its own timer. The channel is read again only when no flag is set, so no wake-up
+ * ends another reason's pause.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -71,6 +81,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private volatile long ackedSeq = -1;
     private volatile boolean paused;
     private volatile boolean diskPaused;
+    private ProducerQuota quota;
+    private boolean quotaPaused;
+    private int quotaPendingLength;
+    private final Runnable quotaResumeTask = this::quotaResume;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -115,6 +129,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             diskPaused = false;
             gateway.connectionDiskResumed();
+        }
+        if (quotaPaused)
+        {
+            quotaPaused = false;
+            gateway.connectionQuotaResumed();
         }
         subscriber.close();
         gateway.unregister(this);
@@ -231,10 +250,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return onDiskBelowReserve(ctx, seq);
         }
+        final ProducerQuota q = quota;
+        final long quotaNow = q == null ? 0 : gateway.quotaClock().nanoTime();
+        if (q != null && q.delayNanos(quotaNow, length) > 0)
+        {
+            return onOverQuota(ctx, seq, length, quotaNow);
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
             return false;
+        }
+        if (q != null)
+        {
+            q.take(quotaNow, length);
         }
         final EventSlot slot = pipeline.slot(sequence);
         try
@@ -301,6 +330,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             pipeline.publish(sequence);
         }
+        quota = gateway.newQuota(producerId);
         helloReceived = true;
         return true;
     }
@@ -368,6 +398,61 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         nack(ctx, seq, ErrorCode.DISK_FULL, DISK_FULL_MESSAGE);
         return true;
+    }
+
+    /** The event is valid but does not fit the producer's quota: leave it unread or refuse it, and pause. */
+    private boolean onOverQuota(final ChannelHandlerContext ctx, final long seq, final int length, final long nowNanos)
+    {
+        if (gateway.quotaAction() == QuotaAction.PAUSE)
+        {
+            pauseForQuota(nowNanos, length);
+            return false; // the frame stays in the decoder and is read again on resume
+        }
+        quota.countRefused();
+        nack(ctx, seq, ErrorCode.QUOTA_EXCEEDED, quota.refusal());
+        pauseForQuota(nowNanos, 0); // frames already buffered are still examined (and refused while the bucket is empty)
+        return true;
+    }
+
+    private void pauseForQuota(final long nowNanos, final int pendingLength)
+    {
+        quotaPendingLength = pendingLength;
+        if (!quotaPaused)
+        {
+            quotaPaused = true;
+            channel.config().setAutoRead(false);
+            quota.countThrottled();
+            gateway.connectionQuotaPaused();
+            scheduleQuotaResume(quota.refillDelayNanos(nowNanos, pendingLength));
+        }
+    }
+
+    private void scheduleQuotaResume(final long delayNanos)
+    {
+        // At least 1 ms: a resume is a timer task (it allocates), so a producer held at its quota is
+        // woken at most a thousand times a second, in practice about four times per burst.
+        channel.eventLoop().schedule(quotaResumeTask, Math.max(delayNanos, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+    }
+
+    /** Event loop timer: read again if the buckets have refilled, else wait for the rest. */
+    private void quotaResume()
+    {
+        if (!quotaPaused || !channel.isActive())
+        {
+            return;
+        }
+        final long wait = quota.refillDelayNanos(gateway.quotaClock().nanoTime(), quotaPendingLength);
+        if (wait > 0)
+        {
+            scheduleQuotaResume(wait);
+            return;
+        }
+        quotaPaused = false;
+        gateway.connectionQuotaResumed();
+        if (!paused && !diskPaused)
+        {
+            readAgain(); // else the ring's or the disk's own wake-up reads again
+        }
     }
 
     private void onPing(final ChannelHandlerContext ctx, final int length)
@@ -487,11 +572,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (paused)
         {
             paused = false;
-            channel.config().setAutoRead(true);
+            channel.config().setAutoRead(!diskPaused && !quotaPaused);
             gateway.connectionResumed();
         }
     }
 
+    /** The ring's or the disk's wake-up (the ring's condition is checked again by the next claim). */
     private void resume()
     {
         resumeScheduled.set(false);
@@ -500,12 +586,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return;
         }
         unpause();
-        if (diskPaused)
+        if (diskPaused && !gateway.diskBelowReserve())
         {
-            diskPaused = false;
-            channel.config().setAutoRead(true);
+            diskPaused = false; // else the disk monitor wakes this connection again when space is back
             gateway.connectionDiskResumed();
         }
+        if (!diskPaused && !quotaPaused)
+        {
+            readAgain(); // else the disk's wake-up or the quota's timer reads again
+        }
+    }
+
+    private void readAgain()
+    {
+        channel.config().setAutoRead(true);
         // Re-enter the decoder: it resumes at the frame it left unread.
         channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
         channel.pipeline().fireChannelReadComplete();

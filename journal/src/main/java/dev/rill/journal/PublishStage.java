@@ -12,6 +12,7 @@ import dev.rill.bus.Stage;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.codec.MessageHeaderEncoder;
 import dev.rill.bus.codec.ResultEncoder;
+import dev.rill.bus.metrics.HotKeys;
 import dev.rill.bus.metrics.PipelineLatencies;
 import org.agrona.BufferUtil;
 import org.agrona.collections.Long2LongHashMap;
@@ -49,6 +50,7 @@ public final class PublishStage implements Stage
     private int touchedCount;
     private long lastOutIndex = Journal.NO_INDEX;
     private boolean resultsInBatch;
+    private HotKeys hotKeys;
     private static final java.lang.invoke.VarHandle PUBLISHED;
 
     static
@@ -123,6 +125,10 @@ public final class PublishStage implements Stage
             {
                 latencies.record(slot.ingestTimeNanos(), slot.journaledTimeNanos(), slot.scoredTimeNanos(), publishTime,
                     slot.eventTimeNanos());
+                if (hotKeys != null)
+                {
+                    hotKeys.record(slot.topicId(), slot.key(), slot.producerId(), publishTime);
+                }
                 noteAck(slot.connectionId(), slot.seq());
             }
             // else RECOVERED: journaled before a crash, published now; its latency is the outage's, not the
@@ -139,6 +145,16 @@ public final class PublishStage implements Stage
                 resultListener.onResultsPublished(lastOutIndex);
             }
         }
+    }
+
+    /**
+     * Counts every newly journaled event (not resends, fenced or recovered ones) in {@code hotKeys},
+     * which must use this stage's clock. Call before the pipeline starts; this thread is its writer.
+     */
+    public PublishStage hotKeys(final HotKeys hotKeys)
+    {
+        this.hotKeys = Objects.requireNonNull(hotKeys, "hotKeys");
+        return this;
     }
 
     /** @return results published since start; any thread may read it. */

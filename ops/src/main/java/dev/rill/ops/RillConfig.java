@@ -24,7 +24,11 @@ import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.TimeSpan;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
+import dev.rill.bus.metrics.HotspotConfig;
 import dev.rill.gateway.GatewayConfig;
+import dev.rill.gateway.QuotaAction;
+import dev.rill.gateway.QuotaConfig;
+import dev.rill.gateway.QuotaLimits;
 import dev.rill.journal.CheckpointConfig;
 import dev.rill.journal.Durability;
 import dev.rill.journal.DurabilityConfig;
@@ -49,11 +53,22 @@ import dev.rill.ops.admin.AdminConfig;
  * @param checkpoint when the pipeline state is checkpointed.
  * @param admin    the admin channel of {@code rill model deploy|shadow|rollback|status}.
  * @param features streaming features per key of a topic (sliding windows on event time), checkpointed; empty for none.
+ * @param hotspots the hot-key and hot-producer report.
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
-    DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features)
+    DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features,
+    HotspotConfig hotspots)
 {
+    /** A configuration with the default hotspot report. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
+        final AdminConfig admin, final List<StreamingFeaturesConfig> features)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, HotspotConfig.defaults());
+    }
+
     /** A configuration without streaming features. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
@@ -106,6 +121,7 @@ public record RillConfig(
         checkpoint = checkpoint == null ? CheckpointConfig.defaults() : checkpoint;
         admin = admin == null ? AdminConfig.defaults() : admin;
         features = features == null ? List.of() : List.copyOf(features);
+        hotspots = hotspots == null ? HotspotConfig.defaults() : hotspots;
         for (int i = 0; i < features.size(); i++)
         {
             final StreamingFeaturesConfig f = features.get(i);
@@ -171,32 +187,38 @@ public record RillConfig(
 
     public RillConfig withDataDir(final Path dataDir)
     {
-        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features,
+            hotspots);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
     }
 
     public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
     }
 
     public RillConfig withModel(final ModelConfig model)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+    }
+
+    public RillConfig withHotspots(final HotspotConfig hotspots)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
     }
 
     /**
@@ -235,7 +257,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -365,7 +387,7 @@ public record RillConfig(
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
-        List<FeaturesSection> features)
+        List<FeaturesSection> features, HotspotsSection hotspots)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -392,7 +414,22 @@ public record RillConfig(
                 durability == null ? DurabilityConfig.defaults() : durability.toConfig(),
                 checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig(),
                 admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir),
-                features == null ? List.of() : FeaturesSection.toConfigs(features));
+                features == null ? List.of() : FeaturesSection.toConfigs(features),
+                hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()));
+        }
+    }
+
+    record HotspotsSection(Boolean enabled, String window, Integer topN, Integer counters, Double keyShareAlert, Long minEventsPerWindow)
+    {
+        HotspotConfig toConfig(final HotspotConfig d)
+        {
+            return new HotspotConfig(
+                enabled == null ? d.enabled() : enabled,
+                window == null ? d.window() : TimeSpan.parse("hotspots.window", window),
+                topN == null ? d.topN() : topN,
+                counters == null ? d.counters() : counters,
+                keyShareAlert == null ? d.keyShareAlert() : keyShareAlert,
+                minEventsPerWindow == null ? d.minEventsPerWindow() : minEventsPerWindow);
         }
     }
 
@@ -504,7 +541,9 @@ public record RillConfig(
         }
     }
 
-    record GatewaySection(String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName)
+    record GatewaySection(
+        String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName,
+        QuotaSection quota)
     {
         GatewayConfig toConfig(final GatewayConfig d)
         {
@@ -514,7 +553,55 @@ public record RillConfig(
                 ioThreads == null ? d.ioThreads() : ioThreads,
                 maxFrameLength == null ? d.maxFrameLength() : maxFrameLength,
                 maxConnections == null ? d.maxConnections() : maxConnections,
-                serverName == null ? d.serverName() : serverName);
+                serverName == null ? d.serverName() : serverName,
+                quota == null ? d.quota() : quota.toConfig());
+        }
+    }
+
+    record QuotaSection(Long eventsPerSecond, String bytesPerSecond, String burst, QuotaAction onExceeded,
+        Map<String, ProducerQuotaSection> producers)
+    {
+        QuotaConfig toConfig()
+        {
+            final QuotaLimits d = new QuotaLimits(
+                eventsPerSecond == null ? 0 : eventsPerSecond,
+                bytesPerSecond == null ? 0 : ByteSize.parse("gateway.quota.bytesPerSecond", bytesPerSecond),
+                burst == null ? QuotaConfig.DEFAULT_BURST : TimeSpan.parse("gateway.quota.burst", burst));
+            final Map<Long, QuotaLimits> overrides = new LinkedHashMap<>();
+            if (producers != null)
+            {
+                producers.forEach((id, section) -> overrides.put(producerId(id), section == null ? d : section.toLimits(id, d)));
+            }
+            return new QuotaConfig(d.eventsPerSecond(), d.bytesPerSecond(), d.burst(), onExceeded, overrides);
+        }
+
+        private static long producerId(final String id)
+        {
+            try
+            {
+                final long producerId = Long.parseLong(id.strip());
+                if (producerId >= 0)
+                {
+                    return producerId;
+                }
+            }
+            catch (final NumberFormatException e)
+            {
+                // refused below
+            }
+            throw ConfigException.invalid("gateway.quota.producers", id, "producer ids (whole numbers, 0 or more) as keys");
+        }
+    }
+
+    record ProducerQuotaSection(Long eventsPerSecond, String bytesPerSecond, String burst)
+    {
+        QuotaLimits toLimits(final String id, final QuotaLimits d)
+        {
+            final String at = "gateway.quota.producers." + id.strip() + ".";
+            return new QuotaLimits(
+                eventsPerSecond == null ? d.eventsPerSecond() : eventsPerSecond,
+                bytesPerSecond == null ? d.bytesPerSecond() : ByteSize.parse(at + "bytesPerSecond", bytesPerSecond),
+                burst == null ? d.burst() : TimeSpan.parse(at + "burst", burst));
         }
     }
 

@@ -14,6 +14,7 @@ import dev.rill.bus.ConfigException;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.TopicRegistry;
+import dev.rill.bus.metrics.HotKeys;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.bus.Journal;
@@ -72,6 +73,7 @@ public final class RillServer implements AutoCloseable
     private Pipeline pipeline;
     private ScoringStage scoring;
     private PublishStage publish;
+    private HotKeys hotKeys;
     private InetSocketAddress address;
     private DiskSpaceMonitor diskMonitor;
     private SubscriberPositionStore positions;
@@ -150,6 +152,11 @@ public final class RillServer implements AutoCloseable
         }
         gateway = new Gateway(config.gateway(), topics, clock);
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
+        hotKeys = new HotKeys(config.hotspots(), topics, clock);
+        if (config.hotspots().enabled())
+        {
+            publish.hotKeys(hotKeys); // the publish thread is its writer
+        }
         journalStage = new JournalStage(in, clock, recovery.producers(), durability.mode(), topicDurability,
             TimeUnit.MICROSECONDS.toNanos(durability.syncIntervalMicros()), checkpoints,
             TimeUnit.SECONDS.toNanos(config.checkpoint().intervalSeconds()));
@@ -409,6 +416,12 @@ public final class RillServer implements AutoCloseable
     public PublishStage publish()
     {
         return publish;
+    }
+
+    /** @return the hot keys and producers of the newest complete window (empty when {@code hotspots.enabled} is false). */
+    public HotKeys hotKeys()
+    {
+        return hotKeys;
     }
 
     public PipelineLatencies latencies()

@@ -9,6 +9,10 @@ import dev.rill.bus.DiskFullAction;
 import dev.rill.journal.RetentionConfig;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
+import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.gateway.QuotaAction;
+import dev.rill.gateway.QuotaConfig;
+import dev.rill.gateway.QuotaLimits;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,6 +110,69 @@ class RillConfigTest
         assertRefused("features:\n  - topic: payments\n    maxKeys: 50000000\n" + window, "features.maxKeys", "checkpoint fits one array");
         assertRefused("model:\n  fallbackModel: newest\n", "model.fallbackModel", "previous or none");
         assertRefused("model:\n  batchBudgetMicros: -1\n", "model.batchBudgetMicros", "0 (no budget)");
+    }
+
+    @Test
+    void hotspotsAndQuotaKeysAreReadAndProducerOverridesFillTheirGapsFromTheDefaults()
+    {
+        final RillConfig defaults = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(HotspotConfig.defaults(), defaults.hotspots(), "hotspots on by default: 10 s windows, top 10, 128 counters");
+        assertEquals(QuotaConfig.unlimited(), defaults.gateway().quota(), "no quota by default");
+        assertTrue(defaults.gateway().quota().limitsFor(42).unlimited());
+
+        final RillConfig config = RillConfig.parse("""
+            gateway:
+              port: 9000
+              quota:
+                eventsPerSecond: 5000
+                bytesPerSecond: 2MiB
+                burst: 500ms
+                onExceeded: refuse
+                producers:
+                  42: {eventsPerSecond: 20000}
+                  7: {eventsPerSecond: 0, bytesPerSecond: 0}
+            hotspots:
+              enabled: false
+              window: 30s
+              topN: 5
+              counters: 256
+              keyShareAlert: 0.1
+              minEventsPerWindow: 50
+            """, "rill.yaml", BASE);
+        final QuotaConfig quota = config.gateway().quota();
+        assertEquals(9000, config.gateway().port(), "the other gateway keys still read");
+        assertEquals(QuotaAction.REFUSE, quota.onExceeded());
+        assertEquals(new QuotaLimits(5000, 2L << 20, Duration.ofMillis(500)), quota.limitsFor(1), "a producer without override");
+        assertEquals(new QuotaLimits(20000, 2L << 20, Duration.ofMillis(500)), quota.limitsFor(42), "an override takes the rest from the defaults");
+        assertTrue(quota.limitsFor(7).unlimited(), "0 exempts a producer");
+        assertEquals(new HotspotConfig(false, Duration.ofSeconds(30), 5, 256, 0.1, 50), config.hotspots());
+        assertEquals(QuotaAction.PAUSE, RillConfig.parse("gateway:\n  quota:\n    eventsPerSecond: 10\n", "rill.yaml", BASE)
+            .gateway().quota().onExceeded(), "pause by default");
+    }
+
+    @Test
+    void badHotspotsAndQuotaValuesAreRefusedNamingTheKey()
+    {
+        assertRefused("gateway:\n  quota:\n    eventsPerSecond: -5\n", "gateway.quota.eventsPerSecond", "0 (no limit)");
+        assertRefused("gateway:\n  quota:\n    eventsPerSecond: 20000000\n", "gateway.quota.eventsPerSecond", "10000000");
+        assertRefused("gateway:\n  quota:\n    bytesPerSecond: 2MB\n", "gateway.quota.bytesPerSecond", "KiB");
+        assertRefused("gateway:\n  quota:\n    burst: 0s\n", "gateway.quota.burst", "1ms to 1h");
+        assertRefused("gateway:\n  quota:\n    burst: soon\n", "gateway.quota.burst", "a duration");
+        assertRefused("gateway:\n  quota:\n    onExceeded: drop\n", "gateway.quota.onExceeded", "PAUSE");
+        assertRefused("gateway:\n  quota:\n    producers:\n      abc: {eventsPerSecond: 1}\n", "gateway.quota.producers", "producer ids");
+        assertRefused("gateway:\n  quota:\n    producers:\n      42: {burst: 2h}\n", "gateway.quota.producers.42.burst", "1ms to 1h");
+        assertRefused("gateway:\n  quota:\n    producers:\n      42: {eventsPerSecond: -1}\n",
+            "gateway.quota.producers.42.eventsPerSecond", "0 (no limit)");
+        assertRefused("gateway:\n  quota:\n    producers:\n      42: {rate: 1}\n", "gateway.quota.producers.42.rate", "eventsPerSecond");
+        assertRefused("hotspots:\n  window: 100ms\n", "hotspots.window", "1s to 1h");
+        assertRefused("hotspots:\n  topN: 0\n", "hotspots.topN", "1 to hotspots.counters");
+        assertRefused("hotspots:\n  counters: 100000\n", "hotspots.counters", "8 to 4096");
+        assertRefused("hotspots:\n  keyShareAlert: 1.5\n", "hotspots.keyShareAlert", "at most 1");
+        assertRefused("hotspots:\n  keyShareAlert: 0.001\n", "hotspots.keyShareAlert", "raise counters");
+        assertRefused("hotspots:\n  minEventsPerWindow: -1\n", "hotspots.minEventsPerWindow", "0 or more");
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> RillConfig.parse("gateway:\n  port: 1\nhotspots:\n  window: 100ms\n", "rill.yaml", BASE));
+        assertTrue(e.getMessage().contains("(line 4)"), "names the line: " + e.getMessage());
     }
 
     private static void assertRefused(final String yaml, final String key, final String allowed)
