@@ -153,6 +153,48 @@ final class ReplayFixture
         }
     }
 
+    /**
+     * Sends generated payments as one producer, one every 2 ms, while {@code go} says so, then waits for every Ack.
+     *
+     * @return events sent.
+     */
+    static int produceWhile(final int port, final long producerId, final java.util.function.BooleanSupplier go)
+    {
+        final ClientConfig client = ClientConfig.of("127.0.0.1", port).withProducer(producerId, 1);
+        final dev.rill.ml.train.FraudDataGenerator generator = new dev.rill.ml.train.FraudDataGenerator(producerId);
+        final double[] fields = new double[dev.rill.ml.FraudFeatures.PAYMENT_FIELDS.size()];
+        int sent = 0;
+        try (RillProducer producer = RillProducer.connect(client, new AckListener()
+        {
+            @Override
+            public void onAck(final long seq)
+            {
+            }
+
+            @Override
+            public void onNack(final long seq, final ErrorCode code, final String message)
+            {
+                throw new AssertionError("event " + seq + " refused: " + code + " " + message);
+            }
+        }))
+        {
+            final byte[] topic = RillProducer.topic("payments");
+            while (go.getAsBoolean())
+            {
+                generator.next(fields);
+                producer.send(topic, generator.lastCardId(), System.currentTimeMillis() * 1_000_000L, fields, fields.length);
+                sent++;
+                LockSupport.parkNanos(2_000_000L);
+            }
+            assertTrue(producer.awaitAllAcknowledged(Duration.ofSeconds(60)), "every event acknowledged");
+        }
+        catch (final InterruptedException e)
+        {
+            throw new AssertionError(e);
+        }
+        return sent;
+    }
+
     /** @return every Result of the journal {@code name} under {@code dir}, in journal order. */
     static List<Res> results(final Path dir, final String name)
     {
