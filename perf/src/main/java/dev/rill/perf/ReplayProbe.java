@@ -52,8 +52,11 @@ import picocli.CommandLine.Option;
  *     card's windows), Results to a journal output;</li>
  * <li><b>replay, no features</b>: the committed model, no {@code features:};</li>
  * </ol>
- * and once a JSON-lines output. Rates are events over the wall time of each run (replay: from its
- * first record read to its last Result written; the model load and the output's creation before).
+ * then once with a JSON-lines output, and once held to {@code --throttle-rate} records a second
+ * ({@code rill replay run --rate}), where it reports the share of a core the replay thread used (its
+ * CPU time over the wall time, the model load included). Rates are events over the wall time of
+ * each run (replay: from its first record read to its last Result written; the model load and the
+ * output's creation before).
  *
  * <p>Writes the report to {@code --out} (default {@code perf/results/<UTC timestamp>-replay.txt})
  * and stdout, ending with one JSON line. The data directory is deleted unless {@code --keep}.
@@ -75,6 +78,10 @@ public final class ReplayProbe implements Callable<Integer>
 
     @Option(names = "--batch", defaultValue = "256", description = "Events per model run (default: ${DEFAULT-VALUE})")
     int batch;
+
+    @Option(names = "--throttle-rate", defaultValue = "200000",
+        description = "--rate of the throttled run, records/s (default: ${DEFAULT-VALUE})")
+    long throttleRate;
 
     @Option(names = "--out", description = "Report file (default: perf/results/<UTC timestamp>-replay.txt of the repository)")
     Path out;
@@ -123,6 +130,7 @@ public final class ReplayProbe implements Callable<Integer>
                     }
                 }
             });
+            final String loadBefore = loadAverage();
             final long writeStart = System.nanoTime();
             final long bytes = writeIn(data);
             line("replay-probe: %,d payments events in \"in\" (%,d bytes of records, written in %.1f s), %s, %d cores, JDK %s",
@@ -146,13 +154,20 @@ public final class ReplayProbe implements Callable<Integer>
             }
             final double jsonl = replayRate(withFeatures, "jsonl", ReplayFormat.JSONL);
             line("  JSON lines output (features): %s/s", rate(jsonl));
+            final long[] cpu = new long[2];
+            final double throttled = replayRate(plain, "throttled", ReplayFormat.JOURNAL, throttleRate, cpu);
+            final double cpuShare = (double)cpu[0] / cpu[1];
+            line("  --rate %,d (no features): %s/s, the replay thread on CPU %.0f%% of the time (%.2f of a core; %.0f ns of CPU " +
+                "per event)", throttleRate, rate(throttled), 100 * cpuShare, cpuShare, (double)cpu[0] / events);
             line("median over %d runs: tailer %s events/s; replay + re-score %s events/s with features (%.0f%% of the tailer), " +
                 "%s without", runs, rate(median(tailer)), rate(median(replay)), 100 * median(replay) / median(tailer),
                 rate(median(replayPlain)));
-            line("goal >= 1M events/s re-scored: %s", median(replay) >= 1e6 ? "met" : "NOT met");
+            line("goal >= 1M events/s re-scored: %s; load average before / after: %s / %s (the machine is shared: other " +
+                "processes' load lowers every figure alike)", median(replay) >= 1e6 ? "met" : "NOT met", loadBefore, loadAverage());
             line("{\"probe\":\"replay\",\"events\":%d,\"batch\":%d,\"tailerEventsPerSecond\":%.0f," +
-                "\"replayEventsPerSecond\":%.0f,\"replayNoFeaturesEventsPerSecond\":%.0f,\"replayJsonlEventsPerSecond\":%.0f}",
-                events, batch, median(tailer), median(replay), median(replayPlain), jsonl);
+                "\"replayEventsPerSecond\":%.0f,\"replayNoFeaturesEventsPerSecond\":%.0f,\"replayJsonlEventsPerSecond\":%.0f," +
+                "\"throttleRate\":%d,\"throttledCoreShare\":%.3f}",
+                events, batch, median(tailer), median(replay), median(replayPlain), jsonl, throttleRate, cpuShare);
             Files.writeString(outFile, report.toString());
             System.out.println("report: " + outFile);
             return 0;
@@ -230,8 +245,19 @@ public final class ReplayProbe implements Callable<Integer>
 
     private double replayRate(final RillConfig config, final String output, final ReplayFormat format)
     {
+        return replayRate(config, output, format, 0, new long[2]);
+    }
+
+    /** @param cpu receives the replay thread's CPU time and the wall time, in ns (the model load included in both). */
+    private double replayRate(final RillConfig config, final String output, final ReplayFormat format, final long rate, final long[] cpu)
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long cpuStart = threads.getCurrentThreadCpuTime();
+        final long wallStart = System.nanoTime();
         final Replayer.Outcome outcome = Replayer.run(new Replayer.Request(config, ReplayBound.index(0), ReplayBound.index(Long.MAX_VALUE),
-            null, null, 0, output, format, true, 0, batch), NO_PROGRESS, warning -> System.err.println("warning: " + warning));
+            null, null, 0, output, format, true, rate, batch), NO_PROGRESS, warning -> System.err.println("warning: " + warning));
+        cpu[0] = threads.getCurrentThreadCpuTime() - cpuStart;
+        cpu[1] = System.nanoTime() - wallStart;
         if (outcome.manifest().replayed() != events || outcome.manifest().fallbacks() != 0)
         {
             throw new IllegalStateException("replayed " + outcome.manifest().replayed() + " of " + events + " events, " +
@@ -282,6 +308,19 @@ public final class ReplayProbe implements Callable<Integer>
         final String line = String.format(Locale.ROOT, format, args);
         System.out.println(line);
         report.append(line).append('\n');
+    }
+
+    /** @return the 1-minute load average (Linux), or "?" elsewhere. */
+    private static String loadAverage()
+    {
+        try
+        {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return "?";
+        }
     }
 
     private static String rate(final double perSecond)

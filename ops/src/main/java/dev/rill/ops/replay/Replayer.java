@@ -249,7 +249,7 @@ public final class Replayer
                     }
                 }
                 flushPending();
-                if (warmTotal > 0 || warmedUp > 0)
+                if (warmedUp > 0)
                 {
                     progress.finished("warm-up", String.format(java.util.Locale.ROOT,
                         "warm-up: %,d events applied to the streaming features before the range (%s)", warmedUp, start.description()));
