@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand
 {
     /** Where the data is: the server's configuration and data directory. */
-    static final class Data
+    static final class ServerFiles
     {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "The server's YAML configuration: topics, features, model, journal (default: embedded defaults)")
@@ -69,7 +69,7 @@ final class ReplayCommand
         CommandSpec spec;
 
         @Mixin
-        Data data = new Data();
+        ServerFiles data = new ServerFiles();
 
         @Option(names = "--from", required = true, paramLabel = "INDEX|TIME", description = "First event: an in index or a time")
         String from;
@@ -162,7 +162,7 @@ final class ReplayCommand
         CommandSpec spec;
 
         @Mixin
-        Data data = new Data();
+        ServerFiles data = new ServerFiles();
 
         @Option(names = "--output", required = true, paramLabel = "NAME", description = "The replay output")
         String output;
@@ -216,7 +216,7 @@ final class ReplayCommand
         CommandSpec spec;
 
         @Mixin
-        Data data = new Data();
+        ServerFiles data = new ServerFiles();
 
         @Option(names = "--output", required = true, paramLabel = "NAME", description = "The replay output")
         String output;

@@ -134,6 +134,24 @@ class ReplayCommandErrorsTest
     }
 
     @Test
+    void aSecondPublishWhileOneRunsIsRefused() throws Exception
+    {
+        final ReplayFixture.Run made = run("--from", "0", "--to", "now", "--output", "locked");
+        assertEquals(0, made.status(), made.err());
+        final Path lock = dir.resolve("data").resolve("replay").resolve(CorrectionPublisher.LOCK_FILE);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held = channel.lock())
+        {
+            refused(ErrorCode.USAGE, "another `rill replay publish` is running", ReplayFixture.cli("replay", "publish", "--config",
+                config.toString(), "--output", "locked"));
+        }
+        final ReplayFixture.Run free = ReplayFixture.cli("replay", "publish", "--config", config.toString(), "--output", "locked");
+        assertEquals(0, free.status(), free.err());
+        assertTrue(free.out().contains("0 corrections appended"), free.out()); // the same model: nothing changed
+    }
+
+    @Test
     void aDataDirectoryWithoutJournalsIsJournalUnreadable()
     {
         refused(ErrorCode.JOURNAL_UNREADABLE, "no journal directory", ReplayFixture.cli("replay", "run", "--config", config.toString(),
