@@ -26,17 +26,26 @@ import org.agrona.concurrent.UnsafeBuffer;
  * file, index and reason) after the Results before it: it is never sent and never skipped.
  * <p>A named subscription also holds its {@link NamedPosition}: the connection's Commits move it,
  * from the same event loop.
+ *
+ * <p>The pipeline wakes subscriptions when it publishes; Results appended to "out" by another
+ * process ({@code rill replay publish}: corrections) wake nobody, so a subscription that has read
+ * to the end looks again every {@value #IDLE_POLL_MILLIS} ms: one timer per subscription, one
+ * tailer read at the end of the journal each time.
  */
 final class Subscription implements JournalReader.RecordHandler
 {
     private static final int DRAIN_BUDGET = 1024;
     private static final int BATCH_BYTES = 64 * 1024;
+    /** How often a subscription at the end of "out" looks for Results another process appended. */
+    static final long IDLE_POLL_MILLIS = 100;
 
     private final Channel channel;
     private final JournalReader reader;
     private final byte[] topicFilter;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final Runnable idlePoll = this::idlePoll;
+    private boolean idlePollScheduled;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private ByteBuf batch;
     private long delivered;
@@ -115,6 +124,7 @@ final class Subscription implements JournalReader.RecordHandler
             }
             if (read == 0)
             {
+                scheduleIdlePoll();
                 break;
             }
             sent += read;
@@ -129,6 +139,22 @@ final class Subscription implements JournalReader.RecordHandler
         {
             wake(); // let other channels on this loop run, then go on
         }
+    }
+
+    /** At the end of "out": look again later, for Results no wake announces. Event loop. */
+    private void scheduleIdlePoll()
+    {
+        if (!idlePollScheduled)
+        {
+            idlePollScheduled = true;
+            channel.eventLoop().schedule(idlePoll, IDLE_POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void idlePoll()
+    {
+        idlePollScheduled = false;
+        drain();
     }
 
     @Override

@@ -264,6 +264,17 @@ public final class ChronicleJournal implements Journal
         return name;
     }
 
+    /**
+     * Counts records from Chronicle's index, without reading them: for progress and estimates
+     * (tools, not the pipeline). Any thread; opens a short-lived tailer.
+     *
+     * @return records with an index in [fromIndex, toIndex).
+     */
+    public long countRecords(final long fromIndex, final long toIndex)
+    {
+        return fromIndex >= toIndex ? 0 : ((SingleChronicleQueue)queue).countExcerpts(fromIndex, toIndex); // both builders make one
+    }
+
     /** @return the directory holding this journal's files. */
     public Path directory()
     {

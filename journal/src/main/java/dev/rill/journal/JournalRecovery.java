@@ -10,7 +10,6 @@ import dev.rill.bus.Pipeline;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.codec.EventDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
-import dev.rill.bus.codec.ResultDecoder;
 
 /**
  * Recovery at start, in two steps.
@@ -18,8 +17,10 @@ import dev.rill.bus.codec.ResultDecoder;
  * <ol>
  * <li>{@link #recover}: from the newest intact checkpoint (the caller loads it: a damaged newer one
  *     is reported and the previous used), read "in" after its index to bring the producer table up to date, and
- *     find the last event that has a Result: the "in" index in the last record of "out". Results
- *     are appended in "in" order, so every event of "in" after it, and only those, lack one.</li>
+ *     find the last event that has a Result: the "in" index in the last Result of "out" that is not a
+ *     correction ({@link LastResultInIndex}). The pipeline appends Results in "in" order, so every
+ *     event of "in" after it, and only those, lack one; corrections ({@code rill replay publish})
+ *     point back at events published long before and are passed over.</li>
  * <li>{@link #resubmit}: once the pipeline runs, feed those events through it again as
  *     {@link EventSlot#RECOVERED} slots (scored and published, not journaled or acknowledged
  *     again), before the gateway accepts anything new.</li>
@@ -30,8 +31,6 @@ import dev.rill.bus.codec.ResultDecoder;
  */
 public final class JournalRecovery
 {
-    private static final int RESULT_IN_INDEX = MessageHeaderDecoder.ENCODED_LENGTH + ResultDecoder.inIndexEncodingOffset();
-
     private JournalRecovery()
     {
     }
@@ -43,7 +42,8 @@ public final class JournalRecovery
      * @param checkpoint           the checkpoint it started from, or null.
      * @param scannedRecords       records of "in" read after the checkpoint.
      * @param lastInIndex          the last index of "in", {@link Journal#NO_INDEX} when empty.
-     * @param lastPublishedInIndex the "in" index of the last Result in "out", {@link Journal#NO_INDEX} if none.
+     * @param lastPublishedInIndex the "in" index of the last Result in "out" that is not a correction,
+     *                             {@link Journal#NO_INDEX} if none.
      * @param nanos                time taken.
      */
     public record Recovered(
@@ -233,26 +233,6 @@ public final class JournalRecovery
 
     private static long lastPublishedInIndex(final Journal out)
     {
-        final long last = out.lastIndex();
-        if (last == Journal.NO_INDEX)
-        {
-            return Journal.NO_INDEX;
-        }
-        final long[] inIndex = {Journal.NO_INDEX};
-        try (JournalReader reader = out.newReader())
-        {
-            if (!reader.moveTo(last))
-            {
-                return Journal.NO_INDEX;
-            }
-            reader.poll((index, buffer, offset, length) ->
-            {
-                if (length >= RESULT_IN_INDEX + Long.BYTES)
-                {
-                    inIndex[0] = buffer.getLong(offset + RESULT_IN_INDEX, ResultDecoder.BYTE_ORDER);
-                }
-            }, 1);
-        }
-        return inIndex[0];
+        return new LastResultInIndex(out).getAsLong(); // corrections are not in "in" order: passed over
     }
 }

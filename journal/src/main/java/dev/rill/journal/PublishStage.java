@@ -182,7 +182,8 @@ public final class PublishStage implements Stage
             .scoredTimeNanos(slot.scoredTimeNanos())
             .publishTimeNanos(publishTime)
             .modelVersion(slot.modelVersion())
-            .score(slot.score());
+            .score(slot.score())
+            .correctsOutIndex(Journal.NO_INDEX); // a correction comes only from `rill replay publish`
         result.flags().clear();
         scratch.putByte(result.offset() + ResultEncoder.flagsEncodingOffset(), slot.flags());
         final byte[] topic = topics.nameBytes(slot.topicId());

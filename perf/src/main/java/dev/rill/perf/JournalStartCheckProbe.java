@@ -100,7 +100,8 @@ public final class JournalStartCheckProbe implements Callable<Integer>
             {
                 final int length = payments.fill(slot, 0, 1, 1, i + 1, System.nanoTime());
                 final long inIndex = in.append(slot.encoded(), 0, length);
-                encoder.wrapAndApplyHeader(result, 0, header).inIndex(inIndex).producerId(1).seq(i + 1).score(0.5);
+                encoder.wrapAndApplyHeader(result, 0, header).inIndex(inIndex).producerId(1).seq(i + 1).score(0.5)
+                    .correctsOutIndex(-1);
                 encoder.topic("payments");
                 encoder.modelName("fraud");
                 out.append(result, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());

@@ -751,7 +751,8 @@ public final class RecoveryProbe implements Callable<Integer>
                 result.wrapAndApplyHeader(buffer, 0, header)
                     .outIndex(Journal.NO_INDEX).inIndex(inIndex).producerId(producerId).seq(seq).key(keys[payment])
                     .eventTimeNanos(eventTime).ingestTimeNanos(ingestTime).scoredTimeNanos(ingestTime + 60_000)
-                    .publishTimeNanos(ingestTime + 75_000).modelVersion(modelVersion).score(scores[payment]);
+                    .publishTimeNanos(ingestTime + 75_000).modelVersion(modelVersion).score(scores[payment])
+                    .correctsOutIndex(Journal.NO_INDEX);
                 result.flags().clear();
                 result.putTopic(topic, 0, topic.length);
                 result.putModelName(modelName, 0, modelName.length);

@@ -26,6 +26,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code NAMED} subscription of that name, also after a server restart, starts right after the
  * last Commit; a name that has committed nothing starts at the oldest Result kept. Commits are
  * asynchronous and unacknowledged; a refused one is counted ({@link #commitRefusals()}).
+ *
+ * <p>Results carry their flags ({@code result.flags()}: FALLBACK, LATE, REPLAYED, CORRECTION) and,
+ * for a correction published after a replay, the outIndex of the Result it corrects
+ * ({@code result.correctsOutIndex()}); see {@link ResultHandler} for what a subscriber does with one.
  */
 public final class RillSubscriber implements AutoCloseable
 {

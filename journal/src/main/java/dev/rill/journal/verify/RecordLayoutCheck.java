@@ -91,7 +91,7 @@ public final class RecordLayoutCheck
         }
         else if (templateId == ResultDecoder.TEMPLATE_ID && results)
         {
-            end = resultEnd(buffer, offset, length, blockLength);
+            end = resultEnd(buffer, offset, length, blockLength, version);
         }
         else
         {
@@ -145,9 +145,13 @@ public final class RecordLayoutCheck
         return varEnd(buffer, offset, length, end);
     }
 
-    private static int resultEnd(final DirectBuffer buffer, final int offset, final int length, final int blockLength)
+    private static int resultEnd(
+        final DirectBuffer buffer, final int offset, final int length, final int blockLength, final int version)
     {
-        final int end = fixedEnd(length, blockLength, ResultDecoder.BLOCK_LENGTH);
+        // A Result written before correctsOutIndex (version 3) ends its block where that field begins.
+        final int minBlockLength = version < ResultDecoder.correctsOutIndexSinceVersion() ?
+            ResultDecoder.correctsOutIndexEncodingOffset() : ResultDecoder.BLOCK_LENGTH;
+        final int end = fixedEnd(length, blockLength, minBlockLength);
         return end < 0 ? end : varEnd(buffer, offset, length, varEnd(buffer, offset, length, end));
     }
 

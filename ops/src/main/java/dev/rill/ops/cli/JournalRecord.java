@@ -62,15 +62,25 @@ public sealed interface JournalRecord
         }
     }
 
-    /** A scored event as journal "out" holds it. */
+    /**
+     * A scored event as journal "out" holds it; a correction ({@code rill replay publish}) names
+     * the Result it corrects in {@code correctsOutIndex} (-1 for every other Result, and for
+     * Results written before schema version 3).
+     */
     record Result(long index, long inIndex, long producerId, long seq, long key, long eventTimeNanos, long ingestTimeNanos,
         long scoredTimeNanos, long publishTimeNanos, int modelVersion, List<String> flags, double score, String topic,
-        String modelName) implements JournalRecord
+        String modelName, long correctsOutIndex) implements JournalRecord
     {
         @Override
         public boolean hasKey()
         {
             return true;
+        }
+
+        /** @return true for a correction appended by {@code rill replay publish}. */
+        public boolean correction()
+        {
+            return flags.contains("correction");
         }
     }
 
@@ -118,7 +128,7 @@ public sealed interface JournalRecord
                 // Arguments are evaluated in order: topic is read before modelName, as SBE var-data must be.
                 return new Result(index, r.inIndex(), r.producerId(), r.seq(), r.key(), r.eventTimeNanos(),
                     r.ingestTimeNanos(), r.scoredTimeNanos(), r.publishTimeNanos(), r.modelVersion(), flags(r.flags()),
-                    r.score(), r.topic(), r.modelName());
+                    r.score(), r.topic(), r.modelName(), r.correctsOutIndex());
             }
             case ProducerSessionDecoder.TEMPLATE_ID ->
             {

@@ -50,7 +50,9 @@ final class JournalStats implements JournalVisitor
     {
         final JournalRecord record = JournalRecord.decode(directory.name(), index, buffer, offset, length);
         records++;
-        types.merge(record.getClass().getSimpleName(), 1L, Long::sum);
+        // Corrections (rill replay publish) are Results too, counted apart: "out" holds one plain Result per event.
+        types.merge(record instanceof JournalRecord.Result r && r.correction() ? "Correction" : record.getClass().getSimpleName(),
+            1L, Long::sum);
         if (record.topic() != null)
         {
             topics.merge(record.topic(), 1L, Long::sum);

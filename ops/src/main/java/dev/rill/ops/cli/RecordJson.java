@@ -62,6 +62,7 @@ final class RecordJson
             o.put("modelName", r.modelName()).put("modelVersion", r.modelVersion());
             final ArrayNode flags = o.putArray("flags");
             r.flags().forEach(flags::add);
+            o.put("correctsOutIndex", r.correctsOutIndex());
             time(o, "eventTime", r.eventTimeNanos());
             time(o, "ingestTime", r.ingestTimeNanos());
             time(o, "scoredTime", r.scoredTimeNanos());

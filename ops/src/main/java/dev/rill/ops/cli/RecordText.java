@@ -29,11 +29,13 @@ final class RecordText
     {
         if (record instanceof JournalRecord.Result r)
         {
+            // A correction shows the Result it corrects; its ingest->publish spans the replay, so it is left out.
             return String.format("out=%d in=%d topic=%s producer=%d seq=%d key=%d score=%.4f model=%s/%d flags=%s " +
-                "ingest->publish=%s event-time=%s", r.index(), r.inIndex(), r.topic(), r.producerId(), r.seq(), r.key(),
+                "%s event-time=%s", r.index(), r.inIndex(), r.topic(), r.producerId(), r.seq(), r.key(),
                 r.score(), r.modelName().isEmpty() ? "-" : r.modelName(), r.modelVersion(),
                 r.flags().isEmpty() ? "-" : String.join(",", r.flags()),
-                Format.micros(r.publishTimeNanos() - r.ingestTimeNanos()), time(r.eventTimeNanos()));
+                r.correctsOutIndex() != -1 ? "corrects=" + r.correctsOutIndex() :
+                    "ingest->publish=" + Format.micros(r.publishTimeNanos() - r.ingestTimeNanos()), time(r.eventTimeNanos()));
         }
         if (record instanceof JournalRecord.Event e)
         {
