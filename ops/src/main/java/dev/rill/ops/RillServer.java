@@ -39,6 +39,7 @@ import dev.rill.ops.admin.ReadOnlyRoute;
 import dev.rill.ops.telemetry.ServerTelemetry;
 import dev.rill.ops.telemetry.TelemetryTick;
 import dev.rill.ops.model.ModelManager;
+import dev.rill.ops.slo.SloAlerting;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -86,6 +87,7 @@ public final class RillServer implements AutoCloseable
     private ModelManager models;
     private AdminServer admin;
     private ServerTelemetry telemetry;
+    private SloAlerting alerting;
     private volatile boolean listening;
     private long featureWarmupAfter = Journal.NO_INDEX;
     private String featureRecovery = "no streaming features";
@@ -164,6 +166,8 @@ public final class RillServer implements AutoCloseable
         }
         recoveryNanos = System.nanoTime() - openStart;
         telemetry = track(new ServerTelemetry(latencies, new TelemetrySources(), Duration.ofSeconds(1)));
+        alerting = track(SloAlerting.start(config.slo(), models::driftReport));
+        telemetry.addListener(alerting);
         if (config.admin().enabled())
         {
             admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
@@ -197,6 +201,7 @@ public final class RillServer implements AutoCloseable
     private Map<String, ReadOnlyRoute.Page> pages()
     {
         final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
+        pages.putAll(alerting.pages()); // /slo, /alerts
         return pages;
     }
 
@@ -224,7 +229,8 @@ public final class RillServer implements AutoCloseable
             tick.gatewayListening(listening)
                 .ring(pipeline.depth(), config.pipeline().ringSize())
                 .disk(diskMonitor.belowReserve(), diskMonitor.usableBytes(), diskMonitor.reserveBytes())
-                .connections(gateway.subscriberCount(), gateway.pausedConnections());
+                .connections(gateway.subscriberCount(), gateway.pausedConnections())
+                .maxSubscriberLag(gateway.maxSubscriberLag());
         }
     }
 
@@ -232,6 +238,12 @@ public final class RillServer implements AutoCloseable
     public ServerTelemetry telemetry()
     {
         return telemetry;
+    }
+
+    /** @return the SLO evaluation and the alerts ({@code /slo}, {@code /alerts}). */
+    public SloAlerting sloAlerting()
+    {
+        return alerting;
     }
 
     /** @return what recovery found at start. */
