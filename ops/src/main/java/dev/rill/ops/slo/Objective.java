@@ -107,7 +107,8 @@ public record Objective(String name, ObjectiveKind kind, double target, Duration
     /** @return the name an objective gets when none is configured: the kind, plus the threshold for timed kinds. */
     public static String defaultName(final ObjectiveKind kind, final Duration threshold)
     {
-        return threshold == null ? kind.configName() : kind.configName() + "-" + SloConfig.format(threshold);
+        final boolean timed = kind == ObjectiveKind.LATENCY || kind == ObjectiveKind.FRESHNESS;
+        return threshold == null || !timed ? kind.configName() : kind.configName() + "-" + SloConfig.format(threshold);
     }
 
     /** @return the target as a fraction (0.999). */
