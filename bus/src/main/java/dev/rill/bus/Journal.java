@@ -37,6 +37,16 @@ public interface Journal extends AutoCloseable
     /** @return index of the last record, or {@link #NO_INDEX} when empty. */
     long lastIndex();
 
+    /**
+     * Counts the records whose index is {@code index} or higher, up to the last one: how far a reader
+     * whose {@link JournalReader#nextIndex()} is {@code index} is behind the end. Indexes are not
+     * contiguous across roll cycles, so this is the way to turn two positions into a record count.
+     * Any thread; not for the hot path (it may open files and allocate when the range spans cycles).
+     *
+     * @return 0 when {@code index} is past the last record or the journal is empty.
+     */
+    long recordsFrom(long index);
+
     /** @return the journal's name ("in", "out"). */
     String name();
 

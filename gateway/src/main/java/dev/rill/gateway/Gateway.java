@@ -409,6 +409,20 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         return subscriptions.size();
     }
 
+    /**
+     * @return the most records of "out" any open subscription has not read yet (as of its last
+     *         drain), 0 without subscriptions. For monitoring threads: see {@link Subscription#lag()}.
+     */
+    public long maxSubscriberLag()
+    {
+        long max = 0;
+        for (final Subscription s : subscriptions) // a snapshot: subscriptions come and go meanwhile
+        {
+            max = Math.max(max, s.lag());
+        }
+        return max;
+    }
+
     GatewayConfig config()
     {
         return config;

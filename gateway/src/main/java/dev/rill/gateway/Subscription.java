@@ -40,6 +40,7 @@ final class Subscription implements JournalReader.RecordHandler
     static final long IDLE_POLL_MILLIS = 100;
 
     private final Channel channel;
+    private final Journal out;
     private final JournalReader reader;
     private final byte[] topicFilter;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -52,6 +53,7 @@ final class Subscription implements JournalReader.RecordHandler
     private long lastReadIndex = Journal.NO_INDEX;
     private NamedPosition position;
     private boolean closed;
+    private volatile long readUpTo = Journal.NO_INDEX; // the reader's next index, published once per drain
 
     /**
      * @param topicFilter UTF-8 topic to deliver, or empty for every topic.
@@ -59,6 +61,7 @@ final class Subscription implements JournalReader.RecordHandler
     Subscription(final Channel channel, final Journal out, final byte[] topicFilter)
     {
         this.channel = channel;
+        this.out = out;
         this.reader = out.newReader();
         this.topicFilter = topicFilter;
     }
@@ -84,6 +87,17 @@ final class Subscription implements JournalReader.RecordHandler
     long lastReadIndex()
     {
         return lastReadIndex;
+    }
+
+    /**
+     * Records of "out" this subscription has not read yet: from its reader's position (as of its
+     * last drain) to the end of the journal. Any thread; counting may open files when the two are
+     * in different roll cycles, so call it from a monitoring thread, not the event loop.
+     */
+    long lag()
+    {
+        final long next = readUpTo;
+        return next == Journal.NO_INDEX ? 0 : out.recordsFrom(next);
     }
 
     /** Schedules a drain on the channel's event loop unless one is pending. Any thread. */
@@ -135,6 +149,7 @@ final class Subscription implements JournalReader.RecordHandler
             batch = null;
         }
         channel.flush();
+        readUpTo = reader.nextIndex();
         if (sent >= DRAIN_BUDGET)
         {
             wake(); // let other channels on this loop run, then go on

@@ -259,6 +259,23 @@ public final class ChronicleJournal implements Journal
     }
 
     @Override
+    public long recordsFrom(final long index)
+    {
+        final long last = lastIndex();
+        if (last == NO_INDEX || index > last)
+        {
+            return 0;
+        }
+        final long from = Math.max(index, firstIndex());
+        final RollCycle rollCycle = queue.rollCycle();
+        if (rollCycle.toCycle(from) == rollCycle.toCycle(last))
+        {
+            return last - from + 1; // sequence numbers are contiguous within a cycle: no file is opened
+        }
+        return ((SingleChronicleQueue)queue).countExcerpts(from, last) + 1; // both opens build a SingleChronicleQueue
+    }
+
+    @Override
     public String name()
     {
         return name;

@@ -39,6 +39,9 @@ import dev.rill.ml.features.Aggregate;
 import dev.rill.ml.features.StreamingFeaturesConfig;
 import dev.rill.ml.features.WindowSpec;
 import dev.rill.ops.admin.AdminConfig;
+import dev.rill.ops.alert.AlertsSection;
+import dev.rill.ops.slo.SloConfig;
+import dev.rill.ops.slo.SloSection;
 
 /**
  * The whole configuration of a running bus, as read from rill.yaml: one typed object per
@@ -54,19 +57,20 @@ import dev.rill.ops.admin.AdminConfig;
  * @param admin    the admin channel of {@code rill model deploy|shadow|rollback|status}.
  * @param features streaming features per key of a topic (sliding windows on event time), checkpointed; empty for none.
  * @param hotspots the hot-key and hot-producer report.
+ * @param slo      the SLOs, their burn-rate alerts, the other alert rules and the sinks ({@code slo:} and {@code alerts:}).
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
     DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features,
-    HotspotConfig hotspots)
+    HotspotConfig hotspots, SloConfig slo)
 {
-    /** A configuration with the default hotspot report. */
+    /** A configuration with the default hotspot report, SLOs and alerts. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
         final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
         final AdminConfig admin, final List<StreamingFeaturesConfig> features)
     {
-        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, HotspotConfig.defaults());
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, HotspotConfig.defaults(), null);
     }
 
     /** A configuration without streaming features. */
@@ -122,6 +126,7 @@ public record RillConfig(
         admin = admin == null ? AdminConfig.defaults() : admin;
         features = features == null ? List.of() : List.copyOf(features);
         hotspots = hotspots == null ? HotspotConfig.defaults() : hotspots;
+        slo = slo == null ? SloConfig.defaults() : slo;
         for (int i = 0; i < features.size(); i++)
         {
             final StreamingFeaturesConfig f = features.get(i);
@@ -188,37 +193,42 @@ public record RillConfig(
     public RillConfig withDataDir(final Path dataDir)
     {
         return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features,
-            hotspots);
+            hotspots, slo);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     public RillConfig withModel(final ModelConfig model)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+    }
+
+    public RillConfig withSlo(final SloConfig slo)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     public RillConfig withHotspots(final HotspotConfig hotspots)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
     }
 
     /**
@@ -257,7 +267,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -387,7 +397,7 @@ public record RillConfig(
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
-        List<FeaturesSection> features, HotspotsSection hotspots)
+        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -415,7 +425,8 @@ public record RillConfig(
                 checkpoint == null ? CheckpointConfig.defaults() : checkpoint.toConfig(),
                 admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir),
                 features == null ? List.of() : FeaturesSection.toConfigs(features),
-                hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()));
+                hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()),
+                SloSection.toConfig(slo, alerts));
         }
     }
 

@@ -40,6 +40,7 @@ import dev.rill.ops.admin.ReadOnlyRoute;
 import dev.rill.ops.telemetry.ServerTelemetry;
 import dev.rill.ops.telemetry.TelemetryTick;
 import dev.rill.ops.model.ModelManager;
+import dev.rill.ops.slo.SloAlerting;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -88,6 +89,7 @@ public final class RillServer implements AutoCloseable
     private ModelManager models;
     private AdminServer admin;
     private ServerTelemetry telemetry;
+    private SloAlerting alerting;
     private volatile boolean listening;
     private long featureWarmupAfter = Journal.NO_INDEX;
     private String featureRecovery = "no streaming features";
@@ -171,6 +173,8 @@ public final class RillServer implements AutoCloseable
         }
         recoveryNanos = System.nanoTime() - openStart;
         telemetry = track(new ServerTelemetry(latencies, new TelemetrySources(), Duration.ofSeconds(1)));
+        alerting = track(SloAlerting.start(config.slo(), models::driftReport));
+        telemetry.addListener(alerting);
         if (config.admin().enabled())
         {
             admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
@@ -204,6 +208,7 @@ public final class RillServer implements AutoCloseable
     private Map<String, ReadOnlyRoute.Page> pages()
     {
         final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
+        pages.putAll(alerting.pages()); // /slo, /alerts
         return pages;
     }
 
@@ -231,7 +236,8 @@ public final class RillServer implements AutoCloseable
             tick.gatewayListening(listening)
                 .ring(pipeline.depth(), config.pipeline().ringSize())
                 .disk(diskMonitor.belowReserve(), diskMonitor.usableBytes(), diskMonitor.reserveBytes())
-                .connections(gateway.subscriberCount(), gateway.pausedConnections());
+                .connections(gateway.subscriberCount(), gateway.pausedConnections())
+                .maxSubscriberLag(gateway.maxSubscriberLag());
         }
     }
 
@@ -239,6 +245,12 @@ public final class RillServer implements AutoCloseable
     public ServerTelemetry telemetry()
     {
         return telemetry;
+    }
+
+    /** @return the SLO evaluation and the alerts ({@code /slo}, {@code /alerts}). */
+    public SloAlerting sloAlerting()
+    {
+        return alerting;
     }
 
     /** @return what recovery found at start. */

@@ -3,6 +3,7 @@ package dev.rill.ops;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.DiskFullAction;
@@ -13,6 +14,13 @@ import dev.rill.bus.metrics.HotspotConfig;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
+import dev.rill.ops.alert.AlertSink;
+import dev.rill.ops.alert.AlertsConfig;
+import dev.rill.ops.alert.Severity;
+import dev.rill.ops.slo.BurnAlert;
+import dev.rill.ops.slo.CorrectnessCause;
+import dev.rill.ops.slo.Objective;
+import dev.rill.ops.slo.SloConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -173,6 +181,107 @@ class RillConfigTest
         final ConfigException e = assertThrows(ConfigException.class,
             () -> RillConfig.parse("gateway:\n  port: 1\nhotspots:\n  window: 100ms\n", "rill.yaml", BASE));
         assertTrue(e.getMessage().contains("(line 4)"), "names the line: " + e.getMessage());
+    }
+
+    @Test
+    void sloAndAlertsDefaultToTheWorkbooksBurnRatesAndTheLogSink()
+    {
+        final RillConfig config = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(SloConfig.defaults(), config.slo());
+        assertEquals(Duration.ofDays(30), config.slo().budgetPeriod());
+        assertEquals(List.of("latency-5ms", "freshness-1s", "correctness", "availability"),
+            config.slo().objectives().stream().map(Objective::name).toList());
+        assertEquals(List.of("1h/5m", "6h/30m", "3d/6h"), config.slo().burnAlerts().stream().map(BurnAlert::label).toList());
+        assertEquals(14.4, config.slo().burnAlerts().get(0).burnRate());
+        assertEquals(Severity.TICKET, config.slo().burnAlerts().get(2).severity());
+        assertEquals(List.of("log"), config.slo().alerts().sinkList().stream().map(AlertSink::name).toList());
+        assertEquals(SloConfig.defaults(), config.withDataDir(Path.of("/x")).slo(), "code-built configs get the defaults too");
+    }
+
+    @Test
+    void sloAndAlertsKeysAreReadWithUnitsAndReplaceTheDefaults()
+    {
+        final RillConfig config = RillConfig.parse("""
+            slo:
+              budgetPeriod: 4w
+              objectives:
+                - {kind: latency, threshold: 500us, target: 99}
+                - {kind: latency, name: latency-tail, threshold: 20ms, target: 99.9}
+                - {kind: freshness, threshold: 2s, target: 99.5}
+                - {kind: correctness, target: 99.99, count: [fallback, rejected]}
+                - {kind: availability, target: 99.9}
+              burnAlerts:
+                - {long: 2h, short: 10m, burnRate: 10, severity: page}
+                - {long: 1d, short: 2h, burnRate: 2, severity: ticket}
+            alerts:
+              repeatInterval: 30m
+              keep: 50
+              subscriberLag: {records: 5000, for: 1m}
+              modelFallback: {ratio: 0.05, window: 10m, severity: page}
+              modelDrift: {enabled: false}
+              producerFenced: {events: 10, window: 1m, for: 30s}
+              sinks:
+                log: {enabled: false}
+                webhook: {url: "http://127.0.0.1:9999/hook", timeout: 2s, retries: 5, backoff: 200ms}
+                command: {run: [/usr/local/bin/notify, --team, rill], timeout: 3s}
+            """, "rill.yaml", BASE);
+        final SloConfig slo = config.slo();
+        assertEquals(Duration.ofDays(28), slo.budgetPeriod());
+        assertEquals(List.of("latency-500us", "latency-tail", "freshness-2s", "correctness", "availability"),
+            slo.objectives().stream().map(Objective::name).toList());
+        assertEquals(Duration.ofNanos(500_000), slo.objectives().get(0).threshold());
+        assertEquals(Set.of(CorrectnessCause.FALLBACK, CorrectnessCause.REJECTED), slo.objectives().get(3).count());
+        assertEquals(99.99, slo.objectives().get(3).target());
+        assertEquals(List.of("10m", "2h", "1d"), slo.windows().stream().map(SloConfig::format).toList());
+        assertEquals(Duration.ofMinutes(1), slo.windowBucket(), "a tenth of the shortest window");
+        final AlertsConfig alerts = slo.alerts();
+        assertEquals(Duration.ofMinutes(30), alerts.repeatInterval());
+        assertEquals(50, alerts.keep());
+        assertEquals(5000, alerts.subscriberLag().records());
+        assertEquals(Duration.ofMinutes(1), alerts.subscriberLag().holdFor());
+        assertEquals(Severity.PAGE, alerts.modelFallback().severity());
+        assertEquals(Duration.ofMinutes(10), alerts.modelFallback().window());
+        assertFalse(alerts.modelDrift().enabled());
+        assertEquals(List.of("disk-full", "subscriber-lag", "model-fallback", "producer-fenced"),
+            alerts.conditionRules(() -> null).stream().map(dev.rill.ops.alert.AlertRule::name).toList());
+        assertEquals("http://127.0.0.1:9999/hook", alerts.sinks().webhook().url().toString());
+        assertEquals(5, alerts.sinks().webhook().retries());
+        assertEquals(Duration.ofMillis(200), alerts.sinks().webhook().backoff());
+        assertEquals(List.of("/usr/local/bin/notify", "--team", "rill"), alerts.sinks().command().run());
+        assertEquals(List.of("webhook", "command"), alerts.sinkList().stream().map(AlertSink::name).toList());
+    }
+
+    @Test
+    void badSloAndAlertValuesAreRefusedNamingTheKey()
+    {
+        assertRefused("slo:\n  objectives:\n    - {kind: latency, target: 99}\n",
+            "slo.objectives[latency].threshold", "a duration above 0");
+        assertRefused("slo:\n  objectives:\n    - {kind: correctness, target: 0.999}\n",
+            "slo.objectives[correctness].target", "99.9 means 99.9 %");
+        assertRefused("slo:\n  objectives:\n    - {kind: availability, target: 100}\n",
+            "slo.objectives[availability].target", "below 100");
+        assertRefused("slo:\n  objectives:\n    - {kind: availability, target: 99, threshold: 1s}\n",
+            "slo.objectives[availability].threshold", "latency and freshness objectives only");
+        assertRefused("slo:\n  objectives:\n    - {kind: latency, threshold: 20m, target: 99}\n",
+            "slo.objectives[latency-20m].threshold", "at most 10m");
+        assertRefused("slo:\n  objectives:\n    - {kind: availability, target: 99}\n    - {kind: availability, target: 99.9}\n",
+            "slo.objectives[1].name", "objectives[0] is already called that");
+        assertRefused("slo:\n  objectives:\n    - {kind: latency, threshold: fast, target: 99}\n",
+            "slo.objectives[0].threshold", "a duration");
+        assertRefused("slo:\n  objectives:\n    - {kind: speed, target: 99}\n",
+            "slo.objectives", "[latency, freshness, correctness, availability]");
+        assertRefused("slo:\n  burnAlerts:\n    - {long: 5m, short: 1h, burnRate: 14.4}\n",
+            "slo.burnAlerts[5m/1h].short", "shorter than the long window");
+        assertRefused("slo:\n  budgetPeriod: 1d\n", "slo.budgetPeriod", "at least the longest alert window, 3d");
+        assertRefused("slo:\n  burnAlerts:\n    - {long: 30d, short: 1s, burnRate: 1}\n",
+            "slo.burnAlerts", "at most 1000000 buckets");
+        assertRefused("alerts:\n  sinks:\n    webhook: {url: 'ftp://example.org/x'}\n",
+            "alerts.sinks.webhook.url", "an http:// or https:// URL");
+        assertRefused("alerts:\n  sinks:\n    command: {run: []}\n", "alerts.sinks.command.run", "a program");
+        assertRefused("alerts:\n  modelFallback: {ratio: 5}\n", "alerts.modelFallback.ratio", "below 1");
+        assertRefused("alerts:\n  subscriberLag: {for: soon}\n", "alerts.subscriberLag.for", "a duration");
+        assertRefused("alerts:\n  diskFull: {severity: urgent}\n", "alerts.diskFull.severity", "[page, ticket, info]");
+        assertRefused("alerts:\n  diskfull: {enabled: false}\n", "alerts.diskfull", "diskFull");
     }
 
     private static void assertRefused(final String yaml, final String key, final String allowed)

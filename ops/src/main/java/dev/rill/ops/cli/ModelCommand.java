@@ -270,6 +270,24 @@ final class ModelCommand
 
         private AdminClient client(final CommandSpec spec)
         {
+            final Endpoint e = endpoint(spec);
+            return new AdminClient(e.host(), e.port(), e.tokenFile());
+        }
+
+        /**
+         * Where the admin channel (and the read-only pages beside it, such as {@code /slo}) listens, and its token file.
+         *
+         * @param host      a host to connect to.
+         * @param port      its port.
+         * @param tokenFile the admin token file.
+         */
+        record Endpoint(String host, int port, Path tokenFile)
+        {
+        }
+
+        /** @return the admin channel's address and token file, from the options or the server's configuration. */
+        Endpoint endpoint(final CommandSpec spec)
+        {
             RillConfig cfg = config == null ? RillConfig.defaults(RillConfig.DEFAULT_DATA_DIR) : RillConfig.read(config);
             if (dataDir != null)
             {
@@ -302,7 +320,7 @@ final class ModelCommand
                 }
                 host = h.isEmpty() ? AdminConfig.DEFAULT_HOST : connectable(h);
             }
-            return new AdminClient(host, port, tokenFile != null ? tokenFile : channel.tokenFile());
+            return new Endpoint(host, port, tokenFile != null ? tokenFile : channel.tokenFile());
         }
 
         /** @return a host to connect to for one the server listens on: a wildcard listen address means this machine. */

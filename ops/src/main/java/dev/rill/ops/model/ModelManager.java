@@ -68,7 +68,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
     private ModelRegistry.Entry previous;
     private ModelRegistry.Entry fallback;
     private ModelRegistry.Entry shadow;
-    private DriftWatch drift;
+    private volatile DriftWatch drift; // volatile: driftReport() reads it without the lock a deploy holds
     private long activeSinceMillis = System.currentTimeMillis();
     private final String loadFailure;
     private volatile long lastSwapNanos = -1;
@@ -199,6 +199,16 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
     public String loadFailure()
     {
         return loadFailure;
+    }
+
+    /**
+     * @return the drift report of the active model, or null when none is loaded. Any thread; never
+     *         waits for a deploy under way (the alert rules call it on the telemetry thread).
+     */
+    public DriftReport driftReport()
+    {
+        final DriftWatch watch = drift;
+        return watch == null ? null : watch.report();
     }
 
     /** @return nanoseconds from the last deploy request to its first batch scored, or -1 before any. */

@@ -35,6 +35,7 @@ public final class TelemetryTick
     private long diskReserveBytes;
     private int subscribers;
     private int pausedConnections;
+    private long maxSubscriberLag;
 
     /** A tick with empty histograms of the recorder's range and precision. */
     public TelemetryTick()
@@ -166,6 +167,12 @@ public final class TelemetryTick
         return pausedConnections;
     }
 
+    /** @return records of "out" the furthest-behind subscription had not read at the end of the interval (0 without any). */
+    public long maxSubscriberLag()
+    {
+        return maxSubscriberLag;
+    }
+
     /** @return interval length in seconds (at least a millisecond's worth, so rates never divide by zero). */
     public double seconds()
     {
@@ -246,6 +253,12 @@ public final class TelemetryTick
     {
         this.subscribers = subscribers;
         this.pausedConnections = pausedConnections;
+        return this;
+    }
+
+    public TelemetryTick maxSubscriberLag(final long records)
+    {
+        this.maxSubscriberLag = records;
         return this;
     }
 
