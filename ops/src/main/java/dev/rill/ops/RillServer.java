@@ -40,6 +40,7 @@ import dev.rill.ops.admin.ReadOnlyRoute;
 import dev.rill.ops.telemetry.ServerTelemetry;
 import dev.rill.ops.telemetry.TelemetryTick;
 import dev.rill.ops.model.ModelManager;
+import dev.rill.ops.alert.HotKeyRule;
 import dev.rill.ops.slo.SloAlerting;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
@@ -63,6 +64,9 @@ public final class RillServer implements AutoCloseable
     /** Journal names under the data directory. */
     public static final String IN = "in";
     public static final String OUT = "out";
+
+    /** The heavy-hitters report of the last closed window, JSON ({@link dev.rill.bus.metrics.HotspotSnapshot}). */
+    public static final String HOTKEYS_PATH = "/hotkeys";
 
     private final RillConfig config;
     private final EpochNanoClock clock = new OffsetEpochNanoClock();
@@ -173,7 +177,8 @@ public final class RillServer implements AutoCloseable
         }
         recoveryNanos = System.nanoTime() - openStart;
         telemetry = track(new ServerTelemetry(latencies, new TelemetrySources(), Duration.ofSeconds(1)));
-        alerting = track(SloAlerting.start(config.slo(), models::driftReport));
+        alerting = track(SloAlerting.start(config.slo(), models::driftReport, config.hotspots().enabled() ?
+            List.of(new HotKeyRule(hotKeys::snapshot, config.hotspots().keyShareAlert())) : List.of()));
         telemetry.addListener(alerting);
         if (config.admin().enabled())
         {
@@ -209,6 +214,7 @@ public final class RillServer implements AutoCloseable
     {
         final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
         pages.putAll(alerting.pages()); // /slo, /alerts
+        pages.put(HOTKEYS_PATH, query -> ReadOnlyRoute.Answer.json(hotKeys.snapshot()));
         return pages;
     }
 

@@ -43,6 +43,14 @@ public final class ReadOnlyRoute implements HttpHandler
      */
     public record Answer(int status, String contentType, byte[] body)
     {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        /** @return 200 with the document as JSON (records, lists, maps, numbers, strings). */
+        public static Answer json(final Object document) throws IOException
+        {
+            return new Answer(200, "application/json; charset=utf-8", JSON.writeValueAsBytes(document));
+        }
+
         /** @return 200 with a UTF-8 text body of the given type. */
         public static Answer ok(final String contentType, final String body)
         {

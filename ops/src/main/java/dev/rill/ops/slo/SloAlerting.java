@@ -56,9 +56,20 @@ public final class SloAlerting implements TelemetryListener, AutoCloseable
      */
     public static SloAlerting start(final SloConfig config, final Supplier<DriftReport> drift)
     {
+        return start(config, drift, List.of());
+    }
+
+    /**
+     * As {@link #start(SloConfig, Supplier)}, with more rules after the default ones (the server
+     * adds {@link dev.rill.ops.alert.HotKeyRule} when the heavy-hitters report is on).
+     */
+    public static SloAlerting start(final SloConfig config, final Supplier<DriftReport> drift, final List<AlertRule> more)
+    {
         final SloEvaluator slo = new SloEvaluator(config);
         final AlertDispatcher dispatcher = new AlertDispatcher(config.alerts().sinkList(), config.alerts().queueCapacity()).start();
-        final AlertEvaluator alerts = new AlertEvaluator(rules(slo, drift), config.alerts().repeatInterval(), config.alerts().keep(),
+        final List<AlertRule> rules = rules(slo, drift);
+        rules.addAll(more);
+        final AlertEvaluator alerts = new AlertEvaluator(rules, config.alerts().repeatInterval(), config.alerts().keep(),
             dispatcher);
         return new SloAlerting(slo, alerts, dispatcher);
     }

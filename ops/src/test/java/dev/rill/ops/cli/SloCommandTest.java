@@ -127,7 +127,7 @@ class SloCommandTest
         assertEquals(200, response.statusCode(), response.body());
         final JsonNode alerts = JSON.readTree(response.body());
         assertEquals(List.of("slo-latency", "slo-freshness", "slo-correctness", "slo-availability", "disk-full", "subscriber-lag",
-            "model-fallback", "model-drift", "producer-fenced"), JSON.convertValue(alerts.get("rules"), List.class));
+            "model-fallback", "model-drift", "producer-fenced", "hot-key"), JSON.convertValue(alerts.get("rules"), List.class));
         assertEquals(List.of("log"), JSON.convertValue(alerts.get("sinks"), List.class));
         assertEquals(0, alerts.get("firing").size(), response.body());
         assertEquals(0, alerts.get("dropped").asLong());

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rill.bus.codec.StartPosition;
 import dev.rill.gateway.client.ClientConfig;
-import dev.rill.gateway.client.ResultHandler;
 import dev.rill.gateway.client.RillSubscriber;
 import dev.rill.journal.LastResultInIndex;
 import dev.rill.ml.FeatureExtractor;
@@ -67,7 +66,7 @@ class ReplayCorrectionsTest
         final long changed;
         try (RillServer server = RillServer.start(RillConfig.read(config));
             RillSubscriber a = RillSubscriber.subscribe(ClientConfig.of("127.0.0.1", server.address().getPort()), "payments",
-                StartPosition.EARLIEST, 0, collect(receivedA)))
+                StartPosition.EARLIEST, 0, ReplayFixture.collect(receivedA)))
         {
             final int port = server.address().getPort();
             ReplayFixture.produce(port, 1, first.fields, first.keys, first.times, 0);
@@ -156,7 +155,7 @@ class ReplayCorrectionsTest
             assertTrue(restarted.recoverySummary().contains(", 0 events without a Result"), restarted.recoverySummary());
             final List<ReplayFixture.Res> receivedB = new CopyOnWriteArrayList<>();
             try (RillSubscriber b = RillSubscriber.subscribe(ClientConfig.of("127.0.0.1", restarted.address().getPort()), "payments",
-                StartPosition.EARLIEST, 0, collect(receivedB)))
+                StartPosition.EARLIEST, 0, ReplayFixture.collect(receivedB)))
             {
                 final Batch third = batch(1, AFTER_RESTART);
                 ReplayFixture.produce(restarted.address().getPort(), 3, third.fields, third.keys, third.times, 0);
@@ -285,27 +284,6 @@ class ReplayCorrectionsTest
             assertNotEquals(0, changed);
             return new Expected(t, scores, flipped, pn, np, changed);
         }
-    }
-
-    private static ResultHandler collect(final List<ReplayFixture.Res> into)
-    {
-        return r ->
-        {
-            final long outIndex = r.outIndex();
-            final long inIndex = r.inIndex();
-            final byte flags = (byte)r.flags().getRaw();
-            final long corrects = ResultHandler.correctedOutIndex(r);
-            assertEquals(ResultHandler.isCorrection(r), corrects != -1);
-            final ReplayFixture.Res res = new ReplayFixture.Res(outIndex, inIndex, r.producerId(), r.seq(), r.key(), r.score(),
-                r.modelVersion(), flags, r.correctsOutIndex(), skipTopicThenModel(r));
-            into.add(res);
-        };
-    }
-
-    private static String skipTopicThenModel(final dev.rill.bus.codec.ResultDecoder r)
-    {
-        r.skipTopic();
-        return r.modelName();
     }
 
     /** Payments of one producer: fields, keys and event times by seq - 1. */

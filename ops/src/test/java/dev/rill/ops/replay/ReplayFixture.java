@@ -29,6 +29,7 @@ import dev.rill.journal.JournalConfig;
 import dev.rill.ops.cli.RillCommand;
 import picocli.CommandLine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -247,5 +248,27 @@ final class ReplayFixture
             }
             LockSupport.parkNanos(10_000_000L);
         }
+    }
+
+    /** @return a handler adding every Result a subscriber receives to {@code into}. */
+    static dev.rill.gateway.client.ResultHandler collect(final List<ReplayFixture.Res> into)
+    {
+        return r ->
+        {
+            final long outIndex = r.outIndex();
+            final long inIndex = r.inIndex();
+            final byte flags = (byte)r.flags().getRaw();
+            final long corrects = dev.rill.gateway.client.ResultHandler.correctedOutIndex(r);
+            assertEquals(dev.rill.gateway.client.ResultHandler.isCorrection(r), corrects != -1);
+            final ReplayFixture.Res res = new ReplayFixture.Res(outIndex, inIndex, r.producerId(), r.seq(), r.key(), r.score(),
+                r.modelVersion(), flags, r.correctsOutIndex(), skipTopicThenModel(r));
+            into.add(res);
+        };
+    }
+
+    private static String skipTopicThenModel(final dev.rill.bus.codec.ResultDecoder r)
+    {
+        r.skipTopic();
+        return r.modelName();
     }
 }
