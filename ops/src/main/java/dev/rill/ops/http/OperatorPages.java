@@ -45,7 +45,7 @@ public final class OperatorPages
 
         pages.put("/metrics", new MetricsPage(registry));
         pages.put("/health", health);
-        pages.put("/status.json", new StatusJson(server, sources, history, health));
+        pages.put("/status.json", new StatusJson(server, sources, history, health, pages));
         pages.put("/", StatusPage.load());
     }
 }

@@ -1,7 +1,10 @@
 package dev.rill.ops.http;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -28,6 +31,7 @@ public final class StatusJson implements ReadOnlyRoute.Page
     private final StatusHistory history;
     private final HealthPage health;
     private final TelemetryTick gauges = new TelemetryTick();
+    private final Map<String, ?> pages;
 
     /**
      * The page's document.
@@ -43,10 +47,12 @@ public final class StatusJson implements ReadOnlyRoute.Page
      * @param history        the last 10 minutes, one point per interval.
      * @param model          the models, as {@code rill model status --json} prints them.
      * @param health         {@code /health}'s verdicts.
+     * @param pages          the read-only pages this server serves (the page asks {@code /slo}, {@code /hotkeys},
+     *                       {@code /alerts} only when listed: any other path is the token-checked admin API).
      */
     public record Document(
         long time, String gateway, long intervalMillis, Now now, Totals totals, Subscribers subscribers, Producers producers,
-        Disk disk, StatusHistory.Series history, ModelStatus model, HealthPage.Health health)
+        Disk disk, StatusHistory.Series history, ModelStatus model, HealthPage.Health health, List<String> pages)
     {
     }
 
@@ -100,9 +106,15 @@ public final class StatusJson implements ReadOnlyRoute.Page
     {
     }
 
+    /**
+     * @param pages the listener's read-only pages; read on each request, so complete it before the listener starts
+     *              and do not change it afterwards.
+     */
     public StatusJson(
-        final RillServer server, final ServerTelemetry.Sources sources, final StatusHistory history, final HealthPage health)
+        final RillServer server, final ServerTelemetry.Sources sources, final StatusHistory history, final HealthPage health,
+        final Map<String, ?> pages)
     {
+        this.pages = Objects.requireNonNull(pages, "pages");
         this.server = Objects.requireNonNull(server, "server");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.history = Objects.requireNonNull(history, "history");
@@ -147,6 +159,6 @@ public final class StatusJson implements ReadOnlyRoute.Page
             // maxLag: fill from the telemetry tick's subscriber-lag gauge when the server measures it (see PipelineMetrics)
             new Subscribers(subscribers, null),
             new Producers(server.gateway().producerConnections(), server.knownProducers()),
-            disk, history.copy(), server.models().status(), health.check());
+            disk, history.copy(), server.models().status(), health.check(), new TreeSet<>(pages.keySet()).stream().toList());
     }
 }
