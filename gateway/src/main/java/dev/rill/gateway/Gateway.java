@@ -423,6 +423,24 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         return max;
     }
 
+    /**
+     * @return open connections whose Hello named a producer id (anonymous producers and subscribers,
+     *         id 0, are not counted); any thread, a walk of the connection table: for scrapes, not a hot path.
+     */
+    public int producerConnections()
+    {
+        int n = 0;
+        for (int i = 0; i < connections.length(); i++)
+        {
+            final ServerConnection c = connections.get(i);
+            if (c != null && c.producerId() != 0)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
     GatewayConfig config()
     {
         return config;

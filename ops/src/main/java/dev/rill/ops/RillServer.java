@@ -37,6 +37,7 @@ import dev.rill.ml.ScoringStage;
 import dev.rill.ml.features.FeatureState;
 import dev.rill.ops.admin.AdminServer;
 import dev.rill.ops.admin.ReadOnlyRoute;
+import dev.rill.ops.http.OperatorPages;
 import dev.rill.ops.telemetry.ServerTelemetry;
 import dev.rill.ops.telemetry.TelemetryTick;
 import dev.rill.ops.model.ModelManager;
@@ -215,6 +216,7 @@ public final class RillServer implements AutoCloseable
         final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
         pages.putAll(alerting.pages()); // /slo, /alerts
         pages.put(HOTKEYS_PATH, query -> ReadOnlyRoute.Answer.json(hotKeys.snapshot()));
+        OperatorPages.addTo(pages, this, new TelemetrySources()); // /metrics, /health, /status.json, the status page at /
         return pages;
     }
 
@@ -257,6 +259,27 @@ public final class RillServer implements AutoCloseable
     public SloAlerting sloAlerting()
     {
         return alerting;
+    }
+
+    /** @return whether the gateway is bound and taking connections (false before it binds and from close on). */
+    public boolean listening()
+    {
+        return listening;
+    }
+
+    /** @return events of "in" without a Result at start, sent through the pipeline again before the gateway bound. */
+    public long recoveredEvents()
+    {
+        return resubmitted;
+    }
+
+    /**
+     * @return producers the journal stage knows (deduplication and fencing table), any thread: a racy read of a
+     *         size owned by the pipeline thread, good for a gauge.
+     */
+    public int knownProducers()
+    {
+        return recovery.producers().size();
     }
 
     /** @return what recovery found at start. */
