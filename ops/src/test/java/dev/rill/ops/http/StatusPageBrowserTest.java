@@ -55,9 +55,10 @@ class StatusPageBrowserTest
                 assertEquals(String.format(java.util.Locale.US, "%,d", server.config().pipeline().ringSize()),
                     text(browser, "ring-capacity"));
                 assertTrue(text(browser, "model-active").startsWith("fraud/1"), text(browser, "model-active"));
-                assertTrue(text(browser, "slo").startsWith("no SLOs"), "no /slo on this server: " + text(browser, "slo"));
-                assertTrue(text(browser, "hotkeys").startsWith("not available"), text(browser, "hotkeys"));
-                assertTrue(text(browser, "alerts").startsWith("no alerts"), text(browser, "alerts"));
+                awaitText(browser, "slo", t -> t.contains("latency-5ms") && t.contains("freshness-1s") && t.contains("correctness") &&
+                    t.contains("availability"), "the four default objectives from /slo");
+                assertTrue(text(browser, "hotkeys").startsWith("no hot keys"), "an idle server has none: " + text(browser, "hotkeys"));
+                assertTrue(text(browser, "alerts").startsWith("no recent alerts"), text(browser, "alerts"));
                 assertEquals(0, dataPoints(browser, "plot-p99"), "nothing published yet: nothing to plot");
                 assertEquals(0, server.admin().unauthorizedCount(), "the page asks only for pages the server serves");
 
