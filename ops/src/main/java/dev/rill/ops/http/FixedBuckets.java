@@ -41,14 +41,20 @@ final class FixedBuckets
     {
         final long[] counts = new long[upperBounds.length];
         final long highest = h.getHighestTrackableValue();
-        long atOrBelowPrevious = 0;
-        for (int i = 0; i < boundsInValues.length; i++)
+        long from = 0;
+        long counted = 0;
+        // One pass over the counts: each bucket starts in the sub-bucket after the previous bound's.
+        for (int i = 0; i < boundsInValues.length && from <= highest; i++)
         {
-            final long atOrBelow = h.getCountBetweenValues(0, Math.min(boundsInValues[i], highest));
-            counts[i] = atOrBelow - atOrBelowPrevious;
-            atOrBelowPrevious = atOrBelow;
+            final long to = Math.min(boundsInValues[i], highest);
+            if (to >= from)
+            {
+                counts[i] = h.getCountBetweenValues(from, to);
+                counted += counts[i];
+                from = h.nextNonEquivalentValue(to);
+            }
         }
-        counts[counts.length - 1] = h.getTotalCount() - atOrBelowPrevious;
+        counts[counts.length - 1] = h.getTotalCount() - counted;
         return ClassicHistogramBuckets.of(upperBounds, counts);
     }
 

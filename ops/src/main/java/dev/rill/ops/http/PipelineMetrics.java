@@ -49,7 +49,9 @@ import org.HdrHistogram.Histogram;
  * {@code _sum} is estimated from the histogram (HdrHistogram keeps no exact sum).
  *
  * <p>Threads: every method of the registered metrics runs on a scraping thread; readings are
- * serialised here. Allocates a scrape's snapshots per scrape, nothing on any other thread.
+ * serialised here. The latency snapshots are made once per telemetry interval (the histograms
+ * change no more often) and reused by every scrape within it; the counts and gauges are read at
+ * each scrape. Allocates a scrape's snapshots, nothing on any other thread.
  */
 public final class PipelineMetrics
 {
@@ -191,6 +193,8 @@ public final class PipelineMetrics
         private final FixedBuckets buckets = new FixedBuckets(LATENCY_BUCKETS, 1e9);
         private final PipelineLatencies.Interval sinceStart = PipelineLatencies.Interval.empty();
         private final Histogram recent = LatencyWindow.newHistogram();
+        private long cachedAtTick = -1;
+        private MetricSnapshots cached;
 
         LatencyCollector(final ServerTelemetry telemetry, final LatencyWindow window)
         {
@@ -201,6 +205,19 @@ public final class PipelineMetrics
         @Override
         public synchronized MetricSnapshots collect()
         {
+            // The histograms since start and the window change once per telemetry interval: scrapes within one
+            // interval (Prometheus every 100 ms, several of them) get the snapshots made for it.
+            final long tick = telemetry.ticks();
+            if (tick != cachedAtTick)
+            {
+                cached = snapshots();
+                cachedAtTick = tick;
+            }
+            return cached;
+        }
+
+        private MetricSnapshots snapshots()
+        {
             telemetry.sinceStart(sinceStart);
             final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name(LATENCY).unit(Unit.SECONDS)
                 .help("Time from the gateway's ingest stamp to the end of a stage (journal: in appended; scored: model " +
@@ -210,19 +227,21 @@ public final class PipelineMetrics
             for (final LatencySpan span : List.of(LatencySpan.JOURNAL, LatencySpan.SCORED, LatencySpan.PUBLISHED))
             {
                 final Labels labels = Labels.of("stage", span.label());
-                latency.dataPoint(histogram(span, labels));
-                latencyRecent.dataPoint(summary(span, labels));
+                final double sum = buckets.sum(span.of(sinceStart));
+                latency.dataPoint(histogram(span, labels, sum));
+                latencyRecent.dataPoint(summary(span, labels, sum));
             }
+            final double freshnessSum = buckets.sum(LatencySpan.FRESHNESS.of(sinceStart));
             return MetricSnapshots.of(
                 latency.build(),
                 HistogramSnapshot.builder().name(FRESHNESS).unit(Unit.SECONDS)
                     .help("Time from the producer's event time to publish (includes the producer's clock offset), every " +
                         "event since start")
-                    .dataPoint(histogram(LatencySpan.FRESHNESS, Labels.EMPTY)).build(),
+                    .dataPoint(histogram(LatencySpan.FRESHNESS, Labels.EMPTY, freshnessSum)).build(),
                 latencyRecent.build(),
                 SummarySnapshot.builder().name(FRESHNESS_RECENT).unit(Unit.SECONDS)
                     .help("Quantiles of rill_freshness_seconds over the last minute (to 1 %); count and sum since start")
-                    .dataPoint(summary(LatencySpan.FRESHNESS, Labels.EMPTY)).build());
+                    .dataPoint(summary(LatencySpan.FRESHNESS, Labels.EMPTY, freshnessSum)).build());
         }
 
         @Override
@@ -231,17 +250,16 @@ public final class PipelineMetrics
             return List.of(LATENCY, FRESHNESS, LATENCY_RECENT, FRESHNESS_RECENT);
         }
 
-        private HistogramSnapshot.HistogramDataPointSnapshot histogram(final LatencySpan span, final Labels labels)
+        private HistogramSnapshot.HistogramDataPointSnapshot histogram(final LatencySpan span, final Labels labels, final double sum)
         {
-            final Histogram h = span.of(sinceStart);
             return HistogramSnapshot.HistogramDataPointSnapshot.builder()
                 .labels(labels)
-                .classicHistogramBuckets(buckets.of(h))
-                .sum(buckets.sum(h))
+                .classicHistogramBuckets(buckets.of(span.of(sinceStart)))
+                .sum(sum)
                 .build();
         }
 
-        private SummarySnapshot.SummaryDataPointSnapshot summary(final LatencySpan span, final Labels labels)
+        private SummarySnapshot.SummaryDataPointSnapshot summary(final LatencySpan span, final Labels labels, final double sum)
         {
             final Histogram total = span.of(sinceStart);
             window.merge(span, recent);
@@ -255,7 +273,7 @@ public final class PipelineMetrics
                 .labels(labels)
                 .quantiles(quantiles.build())
                 .count(total.getTotalCount())
-                .sum(buckets.sum(total))
+                .sum(sum)
                 .build();
         }
     }

@@ -2,6 +2,8 @@ package dev.rill.perf.jmh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,16 +48,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * journal "in" (Chronicle) then the Result appended to "out" and acknowledged (no model, so the
  * metrics' share is not hidden behind ONNX Runtime's), run with and without the metrics machinery:
  * <ul>
- *   <li>{@code metrics=false}: the publish stage records no latencies and nothing reads anything;</li>
- *   <li>{@code metrics=true}: the publish stage records its four latencies per event into
+ *   <li>{@code metrics=off}: the publish stage records no latencies and nothing reads anything;</li>
+ *   <li>{@code metrics=on}: the publish stage records its four latencies per event into
  *       {@link PipelineLatencies}, {@link ServerTelemetry} ticks every second with the listeners the
  *       server gives it (the status page's {@link StatusHistory}, the summaries' {@link LatencyWindow}),
  *       and a thread scrapes {@link PipelineMetrics} through {@link MetricsPage} every 100 ms, ten
- *       times as often as a usual Prometheus and on the same two cores.</li>
+ *       times as often as a usual Prometheus and on the same two cores;</li>
+ *   <li>{@code metrics=noScrapes}: {@code on} without the scraping thread, to tell the two apart.</li>
  * </ul>
+ * At the end of each fork it prints the pipeline thread's CPU time per event and, with metrics, the
+ * scrapes' and the telemetry thread's CPU time: CPU time depends much less than throughput on
+ * whatever else a shared machine runs meanwhile.
  * The score is events/s from publish into the ring to acknowledgement, as in {@link PipelineBenchmark}
  * (invocations of {@value #BATCH} events; the benchmark thread parks while it waits for the last
- * ack). The goal: {@code true} within 5 % of {@code false}.
+ * ack). The goal: {@code on} within 5 % of {@code off}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -70,8 +76,8 @@ public class MetricsOverheadBenchmark extends RillBenchmark
     private static final int CONNECTION_ID = 1;
     private static final long PRODUCER_ID = 42;
 
-    @Param({"false", "true"})
-    public boolean metrics;
+    @Param({"off", "noScrapes", "on"})
+    public String metrics;
 
     private final EpochNanoClock clock = new OffsetEpochNanoClock();
     private BenchJournals journals;
@@ -82,6 +88,8 @@ public class MetricsOverheadBenchmark extends RillBenchmark
     private volatile boolean scraping;
     private volatile long scrapes;
     private volatile long scrapeNanos;
+    private volatile long scrapeCpuNanos;
+    private long startNanos;
     private volatile long scrapeBytes;
     private int topicId;
     private long nextSeq = 1;
@@ -109,14 +117,15 @@ public class MetricsOverheadBenchmark extends RillBenchmark
         final TopicRegistry topics = new TopicRegistry(List.of(FraudFeatures.payments()));
         topicId = topics.find(FraudFeatures.PAYMENTS_TOPIC);
         final PipelineConfig config = PipelineConfig.defaults().withThreading(PipelineConfig.Threading.FUSED);
-        final PipelineLatencies latencies = metrics ? new PipelineLatencies() : null;
+        final boolean recording = !"off".equals(metrics);
+        final PipelineLatencies latencies = recording ? new PipelineLatencies() : null;
         final AckSink ackSink = (connectionId, seq) -> lastAcked = seq;
         final JournalStage journal = new JournalStage(journals.in(), clock);
         final PublishStage publish = new PublishStage(journals.out(), topics, clock, ackSink, ResultListener.NONE, latencies,
             config.maxBatch());
         pipeline = new Pipeline(config, journal, new NoScoring(), publish).start();
         payments = new PaymentEvents(4096, 7);
-        if (metrics)
+        if (recording)
         {
             final ServerTelemetry.Sources sources = new ServerTelemetry.Sources()
             {
@@ -141,19 +150,25 @@ public class MetricsOverheadBenchmark extends RillBenchmark
             final PrometheusRegistry registry = new PrometheusRegistry();
             PipelineMetrics.register(registry, telemetry, sources, window);
             final MetricsPage page = new MetricsPage(registry);
-            scraping = true;
-            scraper = new Thread(() -> scrapeEvery100Millis(page), "metrics-scraper");
-            scraper.setDaemon(true);
-            scraper.start();
+            startNanos = System.nanoTime();
+            if ("on".equals(metrics))
+            {
+                scraping = true;
+                scraper = new Thread(() -> scrapeEvery100Millis(page), "metrics-scraper");
+                scraper.setDaemon(true);
+                scraper.start();
+            }
         }
     }
 
     private void scrapeEvery100Millis(final MetricsPage page)
     {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long next = System.nanoTime();
         while (scraping)
         {
             final long start = System.nanoTime();
+            final long startCpu = threads.getCurrentThreadCpuTime();
             try
             {
                 scrapeBytes = page.scrape().length;
@@ -162,6 +177,7 @@ public class MetricsOverheadBenchmark extends RillBenchmark
             {
                 throw new UncheckedIOException(e);
             }
+            scrapeCpuNanos += threads.getCurrentThreadCpuTime() - startCpu;
             scrapeNanos += System.nanoTime() - start;
             scrapes++;
             next += SCRAPE_INTERVAL_NANOS;
@@ -176,16 +192,42 @@ public class MetricsOverheadBenchmark extends RillBenchmark
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException
     {
-        if (metrics)
+        // The pipeline thread's CPU per event: work per event, less at the mercy of the machine's other load than
+        // the throughput (it includes the wait strategy's short spins before it parks).
+        System.out.printf("%npipeline thread: %.1f ns CPU per event over %,d events%n",
+            cpuNanosOf("rill-pipeline") / (double)(nextSeq - 1), nextSeq - 1);
+        if (telemetry != null)
         {
             scraping = false;
-            scraper.join();
+            if (scraper != null)
+            {
+                scraper.join();
+            }
+            final double seconds = (System.nanoTime() - startNanos) / 1e9;
+            final long telemetryCpu = cpuNanosOf("rill-telemetry");
             telemetry.close();
-            System.out.printf("%nscrapes: %d, mean %.2f ms, %,d bytes each; telemetry ticks: %d%n", scrapes,
-                scrapes == 0 ? 0.0 : scrapeNanos / 1e6 / scrapes, scrapeBytes, telemetry.ticks());
+            // CPU time, unlike the throughput, does not depend on what else the machine runs.
+            System.out.printf("%nscrapes: %d, mean %.2f ms (%.2f ms CPU), %,d bytes each; telemetry: %d ticks, %.1f ms CPU; " +
+                "metrics threads' CPU: %.3f %% of one core over %.0f s%n", scrapes,
+                scrapes == 0 ? 0.0 : scrapeNanos / 1e6 / scrapes, scrapes == 0 ? 0.0 : scrapeCpuNanos / 1e6 / scrapes,
+                scrapeBytes, telemetry.ticks(), telemetryCpu / 1e6, (scrapeCpuNanos + telemetryCpu) / 1e7 / seconds, seconds);
         }
         pipeline.close();
         journals.close();
+    }
+
+    /** @return CPU time of the live threads whose names start with the prefix. */
+    private static long cpuNanosOf(final String threadName)
+    {
+        long cpu = 0;
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.getName().startsWith(threadName))
+            {
+                cpu += ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+            }
+        }
+        return cpu;
     }
 
     @Benchmark
