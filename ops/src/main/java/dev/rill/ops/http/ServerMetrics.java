@@ -112,7 +112,8 @@ public final class ServerMetrics
                 .help("The model versions serving, by role: active scores and is published, fallback scores what the active " +
                     "cannot, shadow scores beside it unpublished");
             final ModelStatus.ActiveModel active = status.active();
-            final boolean loaded = !active.directory().contains("(not loaded");
+            final String primary = stage.primaryModel(); // the same test as /health's readiness
+            final boolean loaded = primary == null || !primary.endsWith("(not loaded)");
             info.dataPoint(infoPoint(loaded ? "active" : "active_not_loaded", active.name(), active.version()));
             final String fallback = stage.fallbackModel();
             if (fallback != null && fallback.lastIndexOf('/') > 0)
