@@ -16,9 +16,10 @@ import picocli.CommandLine;
  * @param out    what was printed to standard output.
  * @param err    what was printed to the error stream.
  */
-record CommandRun(int status, String out, String err)
+public record CommandRun(int status, String out, String err)
 {
-    static CommandRun of(final String... args)
+    /** Runs {@code rill ARGS} in this JVM, as main would. */
+    public static CommandRun of(final String... args)
     {
         final PrintStream originalOut = System.out;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

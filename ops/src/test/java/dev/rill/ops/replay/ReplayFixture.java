@@ -1,12 +1,7 @@
 package dev.rill.ops.replay;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +22,6 @@ import dev.rill.gateway.client.RillProducer;
 import dev.rill.journal.ChronicleJournal;
 import dev.rill.journal.JournalConfig;
 import dev.rill.ops.cli.RillCommand;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,21 +63,8 @@ final class ReplayFixture
     /** Runs {@code rill ARGS} in this JVM, as main would. */
     static Run cli(final String... args)
     {
-        final PrintStream originalOut = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try
-        {
-            final CommandLine cmd = RillCommand.commandLine();
-            cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-            final int status = cmd.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(originalOut);
-        }
+        final dev.rill.ops.cli.CommandRun run = dev.rill.ops.cli.CommandRun.of(args);
+        return new Run(run.status(), run.out(), run.err());
     }
 
     /** Runs {@code rill ARGS} as its own JVM (this JVM's class path and module flags), waits for it. */
