@@ -65,6 +65,26 @@ public enum ErrorCode
     QUOTA_EXCEEDED(24, false, "the producer is over its quota (gateway.quota: events or bytes per second); the event was not journaled: " +
         "slow down and send it again later as a new event (new seq), or ask the operator to raise this producer's quota " +
         "(see ops/runbooks/producer-over-quota.md)"),
+    /** The Event names a schema version its topic does not have (Event.schemaVersion, version 4). */
+    UNKNOWN_SCHEMA_VERSION(25, false, "the topic has no schema of this version; send a version the server's topic declares (see rill topic show)"),
+    /** The Event has fewer values than its schema's required fields. */
+    MISSING_FIELD(26, false, "a required field of the topic's schema is missing; send every required field, in the schema's order"),
+    /** A field value lies outside the range its schema declares. */
+    VALUE_OUT_OF_RANGE(27, false, "a field value is outside the range the topic's schema declares for it"),
+    /** A field value does not fit the type its schema declares (an int or bool field with a fraction, say). */
+    WRONG_FIELD_TYPE(28, false, "a field value does not fit the type the topic's schema declares for it (int: a whole number; bool: 0 or 1)"),
+    /** The event's time is further behind the server's ingest time than its topic allows, and the topic rejects late events. */
+    EVENT_TOO_LATE(29, false, "the event's time is older than the topic's allowed lateness; it was not journaled (it is in the dead-letter journal)"),
+    /** Hello's token is missing, unknown or revoked; closes. */
+    AUTHENTICATION_FAILED(30, true, "the Hello token is missing, unknown or revoked; ask the operator for a valid token"),
+    /** The connection's token may not do this (produce to / subscribe to this topic, use the admin channel). */
+    NOT_AUTHORIZED(31, false, "this token is not allowed to do that on this topic; ask the operator to extend its ACL"),
+    /** No complete Hello (or TLS handshake) arrived within gateway.handshakeTimeout of connecting; closes. */
+    HANDSHAKE_TIMEOUT(32, true, "no Hello arrived within the server's handshake timeout (gateway.handshakeTimeout); send Hello right after connecting"),
+    /** Nothing arrived on the connection for gateway.idleTimeout; closes. */
+    IDLE_TIMEOUT(33, true, "the connection was idle longer than the server's idle timeout (gateway.idleTimeout); send Ping to keep an idle connection open"),
+    /** The subscriber fell further behind journal "out" than gateway.subscriberMaxLag allows; closes. */
+    SUBSCRIBER_TOO_SLOW(34, true, "the subscriber fell too far behind the journal (gateway.subscriberMaxLag); reconnect and resume from the last processed out index"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 
