@@ -233,7 +233,8 @@ class ModelLifecycleTest
         Files.createDirectories(dir.resolve("data"));
         final RillConfig defaults = RillConfig.defaults(dir.resolve("data"));
         return defaults.withGateway(defaults.gateway().withPort(0)).withAdmin(defaults.admin().withPort(0))
-            .withModel(new ModelConfig(modelDir, "payments", 0.0));
+            // no run budget: on a loaded machine a run over the default 10 ms would fall back, which these tests do not test
+            .withModel(new ModelConfig(modelDir, "payments", 0.0).withBatchBudgetMicros(0));
     }
 
     private static void produce(final int port, final long producerId, final Map<Long, Map<Long, double[]>> sent,
