@@ -167,6 +167,13 @@ public record RillConfig(
                 }
             }
         }
+        for (final String name : gateway.lateness().topics().keySet())
+        {
+            if (topics.stream().noneMatch(t -> t.name().equals(name)))
+            {
+                throw ConfigException.invalid("gateway.lateness.topics." + name, name, "a topic of the topics list");
+            }
+        }
         if (admin.enabled() && admin.port() != 0 && admin.port() == gateway.port() && admin.host().equals(gateway.host()))
         {
             throw ConfigException.invalid("admin.port", admin.port(), "a port other than gateway.port, or 0 for a free one");
