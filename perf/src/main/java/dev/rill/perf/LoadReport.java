@@ -56,7 +56,8 @@ public record LoadReport(
             sentRate(), ackedRate(), sent, acked, nacked));
         sb.append(String.format(Locale.ROOT,
             "  latency %s (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  p99.99 %.1f  max %.1f  (n=%d)%n",
-            settings.mode() == LoadSettings.Mode.RATE ? "ack - intended send" : "ack - send",
+            (settings.reply() == LoadSettings.Reply.NONE ? "ack" : "reply") +
+                (settings.mode() == LoadSettings.Mode.RATE ? " - intended send" : " - send"),
             micros(50), micros(90), micros(99), micros(99.9), micros(99.99), latency.getMaxValue() / 1000.0,
             latency.getTotalCount()));
         return sb.toString();
@@ -66,10 +67,11 @@ public record LoadReport(
     public String json()
     {
         return String.format(Locale.ROOT,
-            "{\"label\":\"%s\",\"mode\":\"%s\",\"offeredRate\":%d,\"window\":%d,\"warmupSeconds\":%.3f,\"seconds\":%.3f," +
+            "{\"label\":\"%s\",\"mode\":\"%s\",\"reply\":\"%s\",\"offeredRate\":%d,\"window\":%d,\"warmupSeconds\":%.3f,\"seconds\":%.3f," +
                 "\"sentRate\":%.1f,\"ackedRate\":%.1f,\"sent\":%d,\"acked\":%d,\"nacked\":%d,\"measuredSent\":%d,\"measuredAcked\":%d," +
                 "\"count\":%d,\"p50Us\":%.2f,\"p90Us\":%.2f,\"p99Us\":%.2f,\"p999Us\":%.2f,\"p9999Us\":%.2f,\"maxUs\":%.2f}",
             settings.label().replace("\"", "'"), settings.mode().name().toLowerCase(Locale.ROOT),
+            settings.reply().name().toLowerCase(Locale.ROOT).replace('_', '-'),
             settings.mode() == LoadSettings.Mode.RATE ? settings.rate() : 0, settings.window(), settings.warmupSeconds(),
             measuredSeconds, sentRate(), ackedRate(), sent, acked, nacked, measuredSent, measuredAcked, latency.getTotalCount(),
             micros(50), micros(90), micros(99), micros(99.9), micros(99.99), latency.getMaxValue() / 1000.0);
