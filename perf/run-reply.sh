@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Request-reply against plain acknowledgement: the same server, the same fixed rate, back to back.
+#
+#   mvn -B -q -DskipTests package      # from the repository root, once
+#   perf/run-reply.sh                  # about 2.5 minutes; result in perf/results/<UTC timestamp>-reply-vs-ack.txt
+#
+# One `rill serve` (fresh data dir under $RILL_DATA_PARENT, default /tmp) and four open-loop LoadGenerator runs
+# against it at $RATE events/s, each $WARMUP_SECONDS s of warm-up then $SECONDS s measured, one producer id per run:
+#   ack        plain events; latency = Ack arrival - intended send time
+#   reply      every event with option REPLY; latency = Reply arrival - intended send time
+#   reply-only every event with option REPLY_ONLY (Result journaled, not streamed); latency as for reply
+#   ack-again  plain events once more: how much the server drifted over the run (the noise floor of the comparison)
+# Environment: RATE (20000), MEASURE_SECONDS (30), WARMUP_SECONDS (5), RILL_PORT (7397), RILL_DATA_PARENT (/tmp),
+# PACING (park), JAVA (java).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+JAVA="${JAVA:-java}"
+RATE="${RATE:-20000}"
+SECONDS_MEASURED="${MEASURE_SECONDS:-30}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+RILL_PORT="${RILL_PORT:-7397}"
+RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
+PACING="${PACING:-park}"
+BENCH="$ROOT/perf/target/benchmarks.jar"
+RILL="$ROOT/ops/target/rill.jar"
+for jar in "$BENCH" "$RILL"; do
+  [[ -f "$jar" ]] || { echo "run-reply: $jar is missing; run 'mvn -B -q -DskipTests package' from $ROOT first" >&2; exit 2; }
+done
+
+# The root pom's rill.jvm.flags (Agrona, Chronicle); a fixed, pre-touched heap for every JVM.
+FLAGS=(--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+  -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
+HEAP=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
+
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="$ROOT/perf/results/$STAMP-reply-vs-ack"
+REPORT="$ROOT/perf/results/$STAMP-reply-vs-ack.txt"
+mkdir -p "$OUT"
+DATA_DIR="$(mktemp -d "$RILL_DATA_PARENT/rill-reply-XXXXXX")"
+SERVER_PID=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+  rm -rf "$DATA_DIR"
+}
+trap stop_server EXIT INT TERM
+
+"$JAVA" "${HEAP[@]}" -jar "$RILL" serve --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 > "$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 300); do
+  grep -q "serving on" "$OUT/server.log" 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "run-reply: server exited; see $OUT/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q "serving on" "$OUT/server.log" || { echo "run-reply: server not ready after 30 s; see $OUT/server.log" >&2; exit 1; }
+
+run() { # label producer-id reply-mode
+  echo "run-reply: $1"
+  timeout $((WARMUP_SECONDS + SECONDS_MEASURED + 60)) "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
+    --host 127.0.0.1 --port "$RILL_PORT" --mode rate --rate "$RATE" --warmup-seconds "$WARMUP_SECONDS" \
+    --seconds "$SECONDS_MEASURED" --pacing "$PACING" --producer-id "$2" --reply "$3" --label "$1" --out "$OUT/$1.txt" > /dev/null
+  sed -n 1,3p "$OUT/$1.txt"
+}
+run ack 21 none
+run reply 22 reply
+run reply-only 23 reply-only
+run ack-again 24 none
+
+{
+  echo "# Request-reply against plain ack: one rill serve, $RATE events/s open loop, ${SECONDS_MEASURED}s measured after ${WARMUP_SECONDS}s warm-up each, back to back"
+  echo "# $(uname -srm), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
+  echo "# command: RATE=$RATE MEASURE_SECONDS=$SECONDS_MEASURED WARMUP_SECONDS=$WARMUP_SECONDS PACING=$PACING perf/run-reply.sh"
+  echo
+  printf '%-11s %-28s %10s %10s %10s %10s %10s %8s\n' run latency "p50 us" "p90 us" "p99 us" "p99.9 us" "max us" n
+  for label in ack reply reply-only ack-again; do
+    grep '^{' "$OUT/$label.txt" | sed -E 's/.*"label":"([^"]*)".*"reply":"([^"]*)".*"count":([0-9]+),"p50Us":([0-9.]+),"p90Us":([0-9.]+),"p99Us":([0-9.]+),"p999Us":([0-9.]+),"p9999Us":[0-9.]+,"maxUs":([0-9.]+).*/\1 \2 \3 \4 \5 \6 \7 \8/' \
+      | while read -r l r n p50 p90 p99 p999 max; do
+          what="ack - intended send"; [[ "$r" != none ]] && what="reply - intended send"
+          printf '%-11s %-28s %10s %10s %10s %10s %10s %8s\n' "$l" "$what" "$p50" "$p90" "$p99" "$p999" "$max" "$n"
+        done
+  done
+  echo
+  for label in ack reply reply-only ack-again; do cat "$OUT/$label.txt"; done
+} > "$REPORT"
+cat "$REPORT" | sed -n 1,12p
+echo "run-reply: $REPORT"
