@@ -267,7 +267,7 @@ public final class LoadGenerator implements Callable<Integer>
             final long measuredAcked = settings.mode() == LoadSettings.Mode.SATURATE ?
                 ackedAtUntil - Math.max(ackedAtFrom, 0) : acks.measuredAcked();
             return new LoadReport(settings, sent, acks.acked(), acks.nacked(), measuredSent, measuredAcked,
-                settings.seconds(), acks.histogram());
+                settings.seconds(), acks.histogram(), acks.replyMode ? acks.ackHistogram() : null);
         }
     }
 
@@ -308,6 +308,7 @@ public final class LoadGenerator implements Callable<Integer>
         private final long[] sendTimes;
         private final int mask;
         private final Histogram histogram = new Histogram(60_000_000_000L, 3);
+        private final Histogram ackHistogram = new Histogram(60_000_000_000L, 3);
         private final LatencySink sink;
         private long measureFrom;
         private long measureUntil;
@@ -358,6 +359,14 @@ public final class LoadGenerator implements Callable<Integer>
             if (!replyMode)
             {
                 record(seq);
+            }
+            else
+            {
+                final long sendTime = sendTimes[(int)(seq & mask)];
+                if (sendTime >= measureFrom && sendTime < measureUntil)
+                {
+                    ackHistogram.recordValue(Math.max(0, System.nanoTime() - sendTime));
+                }
             }
             acked++;
         }
@@ -412,6 +421,12 @@ public final class LoadGenerator implements Callable<Integer>
         long nacked()
         {
             return nacked;
+        }
+
+        /** Reply mode: the Acks of the measured events; read as {@link #histogram()}. */
+        Histogram ackHistogram()
+        {
+            return ackHistogram;
         }
 
         /** Read only after every event was acknowledged (the window's semaphore orders it). */

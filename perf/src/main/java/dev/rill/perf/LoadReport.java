@@ -20,11 +20,13 @@ import org.HdrHistogram.Histogram;
  * @param measuredSent    events sent in the measured period.
  * @param measuredAcked   events acknowledged in the measured period.
  * @param measuredSeconds length of the measured period.
- * @param latency         latency of every measured event (rate mode: every event due in the period).
+ * @param latency         latency of every measured event (rate mode: every event due in the period); in reply
+ *                        mode, to its Reply.
+ * @param ackLatency      reply mode: the Ack latency of the same events, in the same run; null otherwise.
  */
 public record LoadReport(
     LoadSettings settings, long sent, long acked, long nacked, long measuredSent, long measuredAcked, double measuredSeconds,
-    Histogram latency)
+    Histogram latency, Histogram ackLatency)
 {
     /** @return events/s sent in the measured period. */
     public double sentRate()
@@ -60,6 +62,14 @@ public record LoadReport(
                 (settings.mode() == LoadSettings.Mode.RATE ? " - intended send" : " - send"),
             micros(50), micros(90), micros(99), micros(99.9), micros(99.99), latency.getMaxValue() / 1000.0,
             latency.getTotalCount()));
+        if (ackLatency != null)
+        {
+            sb.append(String.format(Locale.ROOT,
+                "  same events, ack - intended send (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  (n=%d)%n",
+                ackLatency.getValueAtPercentile(50) / 1000.0, ackLatency.getValueAtPercentile(90) / 1000.0,
+                ackLatency.getValueAtPercentile(99) / 1000.0, ackLatency.getValueAtPercentile(99.9) / 1000.0,
+                ackLatency.getMaxValue() / 1000.0, ackLatency.getTotalCount()));
+        }
         return sb.toString();
     }
 
