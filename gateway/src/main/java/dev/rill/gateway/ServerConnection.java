@@ -59,7 +59,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * connection sent before on its topic is flagged OUT_OF_ORDER. The flags travel in the slot.
  *
  * <p>Request-reply (docs/protocol.md §7.7): an event with option REPLY or REPLY_ONLY reserves a
- * slot of the connection's {@link ReplyQueue} when it is accepted (no free slot: reading pauses,
+ * place in the connection's {@link ReplyOutbox} when it is accepted (no free slot: reading pauses,
  * the frame stays unread). The pipeline thread fills the slot when the Result is published
  * ({@link #reply}); the drain task that sends the Ack first sends every queued Reply, so a Reply
  * always goes out before, or in the same write as, the Ack that covers its seq.
@@ -98,11 +98,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private int quotaPendingLength;
     private final Runnable quotaResumeTask = this::quotaResume;
     private final LatenessCheck lateness;
-    private volatile ReplyQueue replies; // created at the first event that asks for a Reply
+    private final ReplyOutbox replies;
     private boolean replyPaused;
-    private ByteBuf replyBatch;
-    private final ReplyQueue.Handler replyWriter = this::writeReply;
-    private final ReplyQueue.Handler replyDiscard = (seq, outIndex, inIndex, scoredTimeNanos, modelVersion, flags, score, modelName) -> { };
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -112,6 +109,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
         this.subscriber = new SubscriberSession(gateway, this, writer);
         this.lateness = new LatenessCheck(gateway.config().lateness(), gateway.topics());
+        this.replies = new ReplyOutbox(gateway.config().maxPendingReplies(), writer);
     }
 
     int id()
@@ -305,7 +303,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         if (options != 0)
         {
-            replies.tryReserve(); // cannot fail: replyRoom() saw a free slot, and only this loop reserves
+            replies.reserve(); // cannot fail: replyRoom() saw room, and only this loop reserves
         }
         final EventSlot slot = pipeline.slot(sequence);
         try
@@ -354,13 +352,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     /** Whether a Reply slot is free; when none is, pauses reading until the drain frees one. */
     private boolean replyRoom()
     {
-        ReplyQueue q = replies;
-        if (q == null)
-        {
-            q = new ReplyQueue(gateway.config().maxPendingReplies()); // once per connection that asks for Replies
-            replies = q; // published to the pipeline thread by the slot's publish
-        }
-        if (q.reserved() < q.capacity())
+        if (replies.hasRoom())
         {
             return true;
         }
@@ -576,8 +568,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
      */
     void reply(final EventSlot slot, final long outIndex)
     {
-        final ReplyQueue q = replies;
-        if (q == null || !q.offer(slot, outIndex))
+        if (!replies.offer(slot, outIndex))
         {
             refuse(ErrorCode.INTERNAL_ERROR, "the server could not queue the Reply of seq " + slot.seq() +
                 " (reply queue overflow: a server bug); reconnect, and read the Result from journal out at inIndex " + slot.inIndex());
@@ -598,7 +589,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     {
         ackScheduled.set(false);
         final long seq = ackedSeq; // read first: every Reply of a seq up to it is already queued
-        final boolean sentReplies = replies != null && sendReplies();
+        final boolean sentReplies = sendReplies();
         if (seq > lastAckSent && channel.isActive())
         {
             lastAckSent = seq;
@@ -610,37 +601,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
     }
 
-    /** Event loop: writes every queued Reply in one buffer, frees their slots, resumes reading if it waited for one. */
+    /** Event loop: writes every queued Reply (one buffer), resumes reading if it waited for a free slot. */
     private boolean sendReplies()
     {
-        final ReplyQueue q = replies;
-        final int queued = q.queued();
-        if (queued == 0)
+        final int sent = replies.send(channel);
+        if (sent > 0)
         {
-            return false;
-        }
-        final boolean active = channel.isActive();
-        int sent = 0;
-        if (active)
-        {
-            replyBatch = FrameWriter.allocate(channel.alloc(), queued * FrameWriter.replyFrameLength(16));
-            sent = q.poll(replyWriter);
-            if (sent > 0)
-            {
-                channel.write(replyBatch, channel.voidPromise());
-            }
-            else
-            {
-                replyBatch.release();
-            }
-            replyBatch = null;
             gateway.repliesSent(sent);
         }
-        else
-        {
-            q.poll(replyDiscard); // the connection is gone: nobody to answer, the Results are in journal out
-        }
-        if (replyPaused && q.reserved() < q.capacity() && active)
+        if (replyPaused && !replies.full() && channel.isActive())
         {
             replyPaused = false;
             gateway.connectionReplyResumed();
@@ -650,12 +619,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             }
         }
         return sent > 0;
-    }
-
-    private void writeReply(final long seq, final long outIndex, final long inIndex, final long scoredTimeNanos,
-        final int modelVersion, final byte flags, final double score, final byte[] modelName)
-    {
-        writer.reply(replyBatch, seq, outIndex, inIndex, scoredTimeNanos, modelVersion, flags, score, modelName);
     }
 
     /** Flushes a pending acknowledgement now; call on the event loop (shutdown). */
