@@ -19,6 +19,21 @@ public interface AckSink
     void acknowledge(int connectionId, long seq);
 
     /**
+     * An event that asked for a Reply ({@link EventSlot#wantsReply()}) reached the end of the
+     * pipeline. Called before the {@link #acknowledge} that covers it, on the same thread; the
+     * implementation copies what it needs from the slot at once (the slot is reused after this
+     * call) and must not lose it: the gateway reserved room for it when it accepted the event.
+     *
+     * @param slot     the event, scored; its flags are the Result's.
+     * @param outIndex index of its Result in journal "out", or {@link Journal#NO_INDEX} when the
+     *                 event was a resend already journaled (no Result was written again, so no Reply
+     *                 is sent; the implementation only releases what it reserved).
+     */
+    default void reply(final EventSlot slot, final long outIndex)
+    {
+    }
+
+    /**
      * A producer's Hello went through the ring: every event journaled before it is counted.
      *
      * @param connectionId     connection that said Hello.

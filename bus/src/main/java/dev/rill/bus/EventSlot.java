@@ -13,6 +13,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class EventSlot
 {
+    /** {@code EventOptions} bit 0: the producer wants a Reply frame as well as the streamed Result. */
+    public static final byte OPTION_REPLY = 1;
+    /** {@code EventOptions} bit 1: the producer wants a Reply frame and no streamed Result. */
+    public static final byte OPTION_REPLY_ONLY = 2;
+    /** {@code ResultFlags} bit 1: the event's time was older than its topic's allowed lateness. */
+    public static final byte FLAG_LATE = 1 << 1;
+    /** {@code ResultFlags} bit 4: journaled in "out" but not streamed to subscribers. */
+    public static final byte FLAG_REPLY_ONLY = 1 << 4;
+    /** {@code ResultFlags} bit 5: the event's time is earlier than an event its connection sent before on the topic. */
+    public static final byte FLAG_OUT_OF_ORDER = 1 << 5;
+
     /** An event to journal, score and publish. */
     public static final int EVENT = 0;
     /** A producer's Hello, passed through the ring so its Welcome follows everything before it. */
@@ -57,6 +68,7 @@ public final class EventSlot
     private int modelVersion;
     private long scoredTimeNanos;
     private byte flags;
+    private byte options;
 
     /**
      * @param maxEventBytes largest encoded Event message (header included) the slot holds.
@@ -87,6 +99,7 @@ public final class EventSlot
         modelVersion = 0;
         scoredTimeNanos = 0;
         flags = 0;
+        options = 0;
     }
 
     /** @return {@link #EVENT}, {@link #HELLO}, {@link #RECOVERED} or {@link #WARMUP}. */
@@ -326,6 +339,35 @@ public final class EventSlot
     public byte flags()
     {
         return flags;
+    }
+
+    /**
+     * Adds result flags known before scoring (the gateway's LATE, OUT_OF_ORDER, REPLY_ONLY); the
+     * publish stage writes them into the Result with the scoring stage's.
+     */
+    public EventSlot addFlags(final byte flags)
+    {
+        this.flags |= flags;
+        return this;
+    }
+
+    /** @return the event's {@code EventOptions} bits ({@link #OPTION_REPLY}, {@link #OPTION_REPLY_ONLY}); 0 for none. */
+    public byte options()
+    {
+        return options;
+    }
+
+    /** Sets the event's {@code EventOptions} bits; the gateway, at claim. */
+    public EventSlot options(final byte options)
+    {
+        this.options = options;
+        return this;
+    }
+
+    /** @return true when the producer asked for a Reply frame ({@link #OPTION_REPLY} or {@link #OPTION_REPLY_ONLY}). */
+    public boolean wantsReply()
+    {
+        return (options & (OPTION_REPLY | OPTION_REPLY_ONLY)) != 0;
     }
 
     /**

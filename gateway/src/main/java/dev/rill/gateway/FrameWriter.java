@@ -12,6 +12,7 @@ import dev.rill.bus.codec.MessageHeaderEncoder;
 import dev.rill.bus.codec.NackEncoder;
 import dev.rill.bus.codec.PingEncoder;
 import dev.rill.bus.codec.PongEncoder;
+import dev.rill.bus.codec.ReplyEncoder;
 import dev.rill.bus.codec.StartPosition;
 import dev.rill.bus.codec.SubscribeEncoder;
 import dev.rill.bus.codec.SubscribedEncoder;
@@ -47,6 +48,7 @@ public final class FrameWriter
     private final PingEncoder ping = new PingEncoder();
     private final PongEncoder pong = new PongEncoder();
     private final CommitEncoder commit = new CommitEncoder();
+    private final ReplyEncoder reply = new ReplyEncoder();
 
     /** @return a pooled buffer of at least {@code capacity} bytes whose memory an UnsafeBuffer can wrap. */
     public static ByteBuf allocate(final ByteBufAllocator alloc, final int capacity)
@@ -102,9 +104,24 @@ public final class FrameWriter
         final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
         final byte[] topic, final double[] fields, final int fieldCount)
     {
+        return event(alloc, producerId, seq, key, eventTimeNanos, topic, fields, fieldCount, (byte)0);
+    }
+
+    /**
+     * Encodes an Event frame that may ask for a Reply.
+     *
+     * @param options {@code EventOptions} bits: 0, {@link dev.rill.bus.EventSlot#OPTION_REPLY} or
+     *                {@link dev.rill.bus.EventSlot#OPTION_REPLY_ONLY}.
+     */
+    public ByteBuf event(
+        final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
+        final byte[] topic, final double[] fields, final int fieldCount, final byte options)
+    {
         final ByteBuf buf = begin(alloc, eventLength(topic.length, fieldCount));
         event.wrapAndApplyHeader(view, 0, header)
-            .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0);
+            .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0)
+            .schemaVersion(0);
+        view.putByte(HEADER + EventEncoder.optionsEncodingOffset(), options); // pooled memory is not zeroed
         final EventEncoder.FieldsEncoder group = event.fieldsCount(fieldCount);
         for (int i = 0; i < fieldCount; i++)
         {
@@ -119,6 +136,33 @@ public final class FrameWriter
     {
         return HEADER + EventEncoder.BLOCK_LENGTH + EventEncoder.FieldsEncoder.sbeHeaderSize() +
             fieldCount * EventEncoder.FieldsEncoder.sbeBlockLength() + EventEncoder.topicHeaderLength() + topicLength;
+    }
+
+    /** @return the frame length (length prefix included) of a Reply naming a model of {@code modelNameLength} bytes. */
+    public static int replyFrameLength(final int modelNameLength)
+    {
+        return FrameDecoder.LENGTH_FIELD + HEADER + ReplyEncoder.BLOCK_LENGTH + ReplyEncoder.modelNameHeaderLength() + modelNameLength;
+    }
+
+    /**
+     * Appends a Reply frame to {@code batch} (growing it if needed); allocates nothing else.
+     *
+     * @param modelName UTF-8 model name; empty when not scored.
+     */
+    public void reply(
+        final ByteBuf batch, final long seq, final long outIndex, final long inIndex, final long scoredTimeNanos,
+        final int modelVersion, final byte flags, final double score, final byte[] modelName)
+    {
+        final int frameLength = replyFrameLength(modelName.length);
+        batch.ensureWritable(frameLength);
+        final int start = batch.writerIndex();
+        wrap(view, batch, start + FrameDecoder.LENGTH_FIELD, frameLength - FrameDecoder.LENGTH_FIELD);
+        reply.wrapAndApplyHeader(view, 0, header).seq(seq).outIndex(outIndex).inIndex(inIndex).scoredTimeNanos(scoredTimeNanos)
+            .modelVersion(modelVersion);
+        view.putByte(HEADER + ReplyEncoder.flagsEncodingOffset(), flags);
+        reply.score(score).putModelName(modelName, 0, modelName.length);
+        batch.writeIntLE(frameLength - FrameDecoder.LENGTH_FIELD);
+        batch.writerIndex(start + frameLength);
     }
 
     public ByteBuf ack(final ByteBufAllocator alloc, final long seq)

@@ -16,7 +16,9 @@ import dev.rill.bus.AckSink;
 import dev.rill.bus.CapacityListener;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.DiskSpaceListener;
+import dev.rill.bus.ConfigException;
 import dev.rill.bus.ErrorCode;
+import dev.rill.bus.EventSlot;
 import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.ResultListener;
@@ -52,6 +54,10 @@ import org.agrona.concurrent.SystemNanoClock;
  * with {@code QUOTA_EXCEEDED} and pauses it, until they have refilled. Counted per producer and in
  * total ({@link #producerQuotaCounts()}, {@link #quotaThrottles()}, {@link #quotaRefusals()}).
  *
+ * <p>Request-reply and lateness: as the pipeline's {@link AckSink} it also hands each published
+ * event that asked for a Reply to its connection ({@link #reply}); it counts events flagged late
+ * and out of order ({@link #lateEvents()}, {@link #outOfOrderEvents()}) and Replies sent.
+ *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
  * by the pipeline thread without locks.
@@ -71,6 +77,10 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final LongAdder accepted = new LongAdder();
     private final AtomicLongArray refusedByCode = new AtomicLongArray(ErrorCode.values().length);
     private final LongAdder pauses = new LongAdder();
+    private final LongAdder late = new LongAdder();
+    private final LongAdder outOfOrder = new LongAdder();
+    private final LongAdder repliesSent = new LongAdder();
+    private final AtomicInteger replyPausedConnections = new AtomicInteger();
     private static final int NO_CONNECTION = 0;
     /** Producer id to its live connection; read and written by the pipeline's publishing thread only. */
     private final Long2LongHashMap connectionByProducer = new Long2LongHashMap(NO_CONNECTION);
@@ -97,6 +107,14 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         final int tableSize = Integer.highestOneBit(config.maxConnections() * 2 - 1) << 1;
         this.connections = new AtomicReferenceArray<>(tableSize);
         this.connectionMask = tableSize - 1;
+        for (final String topic : config.lateness().topics().keySet())
+        {
+            if (topics.find(topic) < 0)
+            {
+                throw ConfigException.invalid("gateway.lateness.topics." + topic, topic, "a topic configured under topics: " +
+                    topics.topics().stream().map(t -> t.name()).toList());
+            }
+        }
     }
 
     /**
@@ -244,6 +262,17 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     }
 
     @Override
+    public void reply(final EventSlot slot, final long outIndex)
+    {
+        final ServerConnection c = connection(slot.connectionId());
+        if (c != null)
+        {
+            c.reply(slot, outIndex);
+        }
+        // else the connection is gone: nobody to answer; the Result is in journal out
+    }
+
+    @Override
     public void welcome(final int connectionId, final long lastJournaledSeq)
     {
         final ServerConnection c = connection(connectionId);
@@ -378,6 +407,36 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         quotaCounters.forEach((id, c) -> counts.add(new ProducerQuotaCount(id, c.throttled.get(), c.refused.get())));
         counts.sort((a, b) -> Long.compare(a.producerId(), b.producerId()));
         return counts;
+    }
+
+    /** @return events accepted with the flag LATE (older than their topic's allowed lateness) since start. */
+    public long lateEvents()
+    {
+        return late.sum();
+    }
+
+    /** @return events accepted with the flag OUT_OF_ORDER since start. */
+    public long outOfOrderEvents()
+    {
+        return outOfOrder.sum();
+    }
+
+    /** @return events refused with EVENT_TOO_LATE since start (lateness action reject). */
+    public long lateRefusals()
+    {
+        return refusedCount(ErrorCode.EVENT_TOO_LATE);
+    }
+
+    /** @return Reply frames sent since start. */
+    public long repliesSent()
+    {
+        return repliesSent.sum();
+    }
+
+    /** @return producing connections not read right now because all their Reply slots are held. */
+    public int replyPausedConnections()
+    {
+        return replyPausedConnections.get();
     }
 
     /** @return events accepted into the ring since start. */
@@ -569,9 +628,33 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         diskPausedConnections.decrementAndGet();
     }
 
-    void eventAccepted()
+    /** @param flags the Result flags the gateway set (LATE, OUT_OF_ORDER are counted). */
+    void eventAccepted(final int flags)
     {
         accepted.increment();
+        if ((flags & EventSlot.FLAG_LATE) != 0)
+        {
+            late.increment();
+        }
+        if ((flags & EventSlot.FLAG_OUT_OF_ORDER) != 0)
+        {
+            outOfOrder.increment();
+        }
+    }
+
+    void repliesSent(final int n)
+    {
+        repliesSent.add(n);
+    }
+
+    void connectionReplyPaused()
+    {
+        replyPausedConnections.incrementAndGet();
+    }
+
+    void connectionReplyResumed()
+    {
+        replyPausedConnections.decrementAndGet();
     }
 
     void countRefused(final ErrorCode code)

@@ -12,10 +12,16 @@ import dev.rill.bus.ConfigException;
  * @param maxConnections  most connections open at once.
  * @param serverName      name sent in Welcome.
  * @param quota           per-producer quotas ({@code gateway.quota}); null for none.
+ * @param lateness        event-time checks ({@code gateway.lateness}); null for none (out-of-order events are still flagged).
+ * @param maxPendingReplies most Replies one connection may have outstanding (accepted, not yet sent);
+ *                        a connection at the limit is not read until Replies go out. 0 for the default, 4096.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota)
+    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies)
 {
+    /** Default {@link #maxPendingReplies()}: the Java client's in-flight window. */
+    public static final int DEFAULT_MAX_PENDING_REPLIES = 4096;
+
     public static final int DEFAULT_PORT = 7301;
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
@@ -50,6 +56,26 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         {
             quota = QuotaConfig.unlimited();
         }
+        if (lateness == null)
+        {
+            lateness = LatenessConfig.off();
+        }
+        if (maxPendingReplies == 0)
+        {
+            maxPendingReplies = DEFAULT_MAX_PENDING_REPLIES;
+        }
+        if (maxPendingReplies < 1 || maxPendingReplies > 1 << 20)
+        {
+            throw ConfigException.invalid("gateway.maxPendingReplies", maxPendingReplies, "1 to 1048576 Replies per connection");
+        }
+    }
+
+    /** A gateway without quotas or lateness checks. */
+    public GatewayConfig(
+        final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
+        final QuotaConfig quota)
+    {
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null, 0);
     }
 
     /** A gateway without quotas. */
@@ -67,21 +93,31 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+    }
+
+    public GatewayConfig withLateness(final LatenessConfig lateness)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+    }
+
+    public GatewayConfig withMaxPendingReplies(final int maxPendingReplies)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
     }
 }

@@ -50,7 +50,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
  * wake-up task, which clears the disk's flag only when the disk is above its reserve again, and
  * the quota has its own timer. The channel is read again only when no flag is set, so no wake-up
- * ends another reason's pause.
+ * ends another reason's pause. A fourth flag: every Reply slot of the connection is held
+ * ({@code gateway.maxPendingReplies}); the drain that sends Replies clears it.
+ *
+ * <p>Lateness ({@code gateway.lateness}, {@link LatenessCheck}): after validation an event whose time
+ * is too far behind the gateway's clock is flagged LATE or refused with Nack {@code EVENT_TOO_LATE};
+ * one too far ahead is refused with {@code VALUE_OUT_OF_RANGE}; one earlier than an event the
+ * connection sent before on its topic is flagged OUT_OF_ORDER. The flags travel in the slot.
+ *
+ * <p>Request-reply (docs/protocol.md §7.7): an event with option REPLY or REPLY_ONLY reserves a
+ * place in the connection's {@link ReplyOutbox} when it is accepted (no free slot: reading pauses,
+ * the frame stays unread). The pipeline thread fills the slot when the Result is published
+ * ({@link #reply}); the drain task that sends the Ack first sends every queued Reply, so a Reply
+ * always goes out before, or in the same write as, the Ack that covers its seq.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -85,6 +97,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private boolean quotaPaused;
     private int quotaPendingLength;
     private final Runnable quotaResumeTask = this::quotaResume;
+    private final LatenessCheck lateness;
+    private final ReplyOutbox replies;
+    private boolean replyPaused;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -93,6 +108,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.pipeline = gateway.pipeline();
         this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
         this.subscriber = new SubscriberSession(gateway, this, writer);
+        this.lateness = new LatenessCheck(gateway.config().lateness(), gateway.topics());
+        this.replies = new ReplyOutbox(gateway.config().maxPendingReplies(), writer);
     }
 
     int id()
@@ -134,6 +151,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             quotaPaused = false;
             gateway.connectionQuotaResumed();
+        }
+        if (replyPaused)
+        {
+            replyPaused = false;
+            gateway.connectionReplyResumed();
         }
         subscriber.close();
         gateway.unregister(this);
@@ -246,6 +268,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
             return true;
         }
+        final int topicId = validator.topicId();
+        final long now = gateway.clock().nanoTime();
+        final int timeFlags = lateness.check(topicId, validator.eventTimeNanos(), now);
+        if (timeFlags < 0)
+        {
+            nack(ctx, seq, timeFlags == LatenessCheck.TOO_LATE ? ErrorCode.EVENT_TOO_LATE : ErrorCode.VALUE_OUT_OF_RANGE,
+                lateness.refusal(topicId));
+            return true;
+        }
         if (gateway.diskBelowReserve())
         {
             return onDiskBelowReserve(ctx, seq);
@@ -256,6 +287,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return onOverQuota(ctx, seq, length, quotaNow);
         }
+        final byte options = options(length);
+        if (options != 0 && !replyRoom())
+        {
+            return false; // every Reply slot is held: the frame stays unread until Replies go out
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
@@ -265,11 +301,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             q.take(quotaNow, length);
         }
+        if (options != 0)
+        {
+            replies.reserve(); // cannot fail: replyRoom() saw room, and only this loop reserves
+        }
         final EventSlot slot = pipeline.slot(sequence);
         try
         {
             slot.clear();
-            final long now = gateway.clock().nanoTime();
             slot.encoded().putBytes(0, view, 0, length);
             final int block = MessageHeaderDecoder.ENCODED_LENGTH;
             slot.encoded().putLong(block + EventDecoder.producerIdEncodingOffset(), producerId, EventDecoder.BYTE_ORDER);
@@ -284,7 +323,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
                 .connectionId(id)
                 .epoch(epoch)
                 .topicId(validator.topicId())
-                .fieldCount(validator.fieldCount());
+                .fieldCount(validator.fieldCount())
+                .options(options)
+                .addFlags((byte)(timeFlags | ((options & EventSlot.OPTION_REPLY_ONLY) != 0 ? EventSlot.FLAG_REPLY_ONLY : 0)));
             System.arraycopy(validator.fields(), 0, slot.fields(), 0, validator.fieldCount());
         }
         finally
@@ -292,8 +333,36 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             pipeline.publish(sequence); // a claimed sequence must always be published
         }
         lastSeq = seq;
-        gateway.eventAccepted();
+        lateness.accepted(topicId, validator.eventTimeNanos());
+        gateway.eventAccepted(timeFlags);
         return true;
+    }
+
+    /** @return the Event's {@code EventOptions} bits (REPLY, REPLY_ONLY); 0 in an Event older than version 4. */
+    private byte options(final int length)
+    {
+        final int at = MessageHeaderDecoder.ENCODED_LENGTH + EventDecoder.optionsEncodingOffset();
+        if (header.version() < 4 || header.blockLength() <= EventDecoder.optionsEncodingOffset() || at >= length)
+        {
+            return 0;
+        }
+        return (byte)(view.getByte(at) & (EventSlot.OPTION_REPLY | EventSlot.OPTION_REPLY_ONLY));
+    }
+
+    /** Whether a Reply slot is free; when none is, pauses reading until the drain frees one. */
+    private boolean replyRoom()
+    {
+        if (replies.hasRoom())
+        {
+            return true;
+        }
+        if (!replyPaused)
+        {
+            replyPaused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionReplyPaused();
+        }
+        return false;
     }
 
     private boolean onHello(final ChannelHandlerContext ctx, final int length)
@@ -449,9 +518,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         quotaPaused = false;
         gateway.connectionQuotaResumed();
-        if (!paused && !diskPaused)
+        if (!paused && !diskPaused && !replyPaused)
         {
-            readAgain(); // else the ring's or the disk's own wake-up reads again
+            readAgain(); // else the ring's, the disk's or the Replies' own wake-up reads again
         }
     }
 
@@ -490,6 +559,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
     }
 
+    /**
+     * Pipeline thread: the Result of an event that asked for a Reply is published (outIndex -1: the
+     * event was a resend, no Reply). Queues it for the next drain, which the batch's
+     * {@link #acknowledge} schedules (it always follows, in the same batch). The queue cannot be
+     * full (the event reserved its slot when it was accepted); if it were, the connection is closed
+     * with INTERNAL_ERROR rather than lose the Reply without a word.
+     */
+    void reply(final EventSlot slot, final long outIndex)
+    {
+        if (!replies.offer(slot, outIndex))
+        {
+            refuse(ErrorCode.INTERNAL_ERROR, "the server could not queue the Reply of seq " + slot.seq() +
+                " (reply queue overflow: a server bug); reconnect, and read the Result from journal out at inIndex " + slot.inIndex());
+        }
+    }
+
     /** Pipeline thread: events up to {@code seq} are journaled and published. */
     void acknowledge(final long seq)
     {
@@ -503,12 +588,37 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private void sendAck()
     {
         ackScheduled.set(false);
-        final long seq = ackedSeq;
+        final long seq = ackedSeq; // read first: every Reply of a seq up to it is already queued
+        final boolean sentReplies = sendReplies();
         if (seq > lastAckSent && channel.isActive())
         {
             lastAckSent = seq;
             channel.writeAndFlush(writer.ack(channel.alloc(), seq), channel.voidPromise());
         }
+        else if (sentReplies)
+        {
+            channel.flush();
+        }
+    }
+
+    /** Event loop: writes every queued Reply (one buffer), resumes reading if it waited for a free slot. */
+    private boolean sendReplies()
+    {
+        final int sent = replies.send(channel);
+        if (sent > 0)
+        {
+            gateway.repliesSent(sent);
+        }
+        if (replyPaused && !replies.full() && channel.isActive())
+        {
+            replyPaused = false;
+            gateway.connectionReplyResumed();
+            if (!paused && !diskPaused && !quotaPaused)
+            {
+                readAgain(); // else the other reason's wake-up reads again
+            }
+        }
+        return sent > 0;
     }
 
     /** Flushes a pending acknowledgement now; call on the event loop (shutdown). */
@@ -572,7 +682,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (paused)
         {
             paused = false;
-            channel.config().setAutoRead(!diskPaused && !quotaPaused);
+            channel.config().setAutoRead(!diskPaused && !quotaPaused && !replyPaused);
             gateway.connectionResumed();
         }
     }
@@ -591,9 +701,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             diskPaused = false; // else the disk monitor wakes this connection again when space is back
             gateway.connectionDiskResumed();
         }
-        if (!diskPaused && !quotaPaused)
+        if (!diskPaused && !quotaPaused && !replyPaused)
         {
-            readAgain(); // else the disk's wake-up or the quota's timer reads again
+            readAgain(); // else the disk's wake-up, the quota's timer or the Reply drain reads again
         }
     }
 

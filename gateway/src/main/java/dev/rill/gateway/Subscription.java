@@ -3,6 +3,7 @@ package dev.rill.gateway;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.rill.bus.ErrorCode;
+import dev.rill.bus.EventSlot;
 import dev.rill.bus.Journal;
 import dev.rill.bus.JournalReader;
 import dev.rill.bus.NamedPosition;
@@ -21,6 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A slow subscriber never slows the pipeline or other subscribers: it simply reads the journal
  * later. The reader is created, used and closed on the channel's event loop only; {@link #wake()}
  * may be called from any thread.
+ *
+ * <p>Results flagged REPLY_ONLY are read (and count as read for Commit and lag) but not sent.
  *
  * <p>A damaged record in "out" ends this subscription with an Error (INTERNAL_ERROR, naming the
  * file, index and reason) after the Results before it: it is never sent and never skipped.
@@ -179,6 +182,10 @@ final class Subscription implements JournalReader.RecordHandler
         if (topicFilter.length > 0 && !topicMatches(buffer, offset))
         {
             return;
+        }
+        if ((buffer.getByte(offset + MessageHeaderDecoder.ENCODED_LENGTH + ResultDecoder.flagsEncodingOffset()) & EventSlot.FLAG_REPLY_ONLY) != 0)
+        {
+            return; // its producer asked for it as a Reply only: journaled, not streamed (docs/protocol.md §7.7)
         }
         if (batch != null && batch.writableBytes() < FrameDecoder.LENGTH_FIELD + length)
         {

@@ -9,6 +9,7 @@ import dev.rill.bus.JournalReader;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.codec.EventDecoder;
+import dev.rill.bus.codec.EventOptionsDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 
 /**
@@ -212,6 +213,11 @@ public final class JournalRecovery
             .ingestTimeNanos(event.ingestTimeNanos())
             .connectionId(0) // its connection belonged to the process that died: nobody to acknowledge
             .inIndex(index);
+        final EventOptionsDecoder options = event.options();
+        if (options != null && options.rEPLY_ONLY())
+        {
+            slot.addFlags(EventSlot.FLAG_REPLY_ONLY); // its Reply is lost with the connection; its Result stays off the stream
+        }
         int n = 0;
         final double[] values = slot.fields();
         for (final EventDecoder.FieldsDecoder f : event.fields())

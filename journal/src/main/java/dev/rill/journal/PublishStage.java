@@ -23,7 +23,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Last stage: encodes each event's Result, appends it to journal "out", records its latencies,
  * and at the end of each batch acknowledges every producing connection once (cumulatively, up to
  * its highest seq in the batch) and wakes subscribers. A resend the journal stage marked duplicate
- * is acknowledged again without a second Result; a producer's Hello is answered (Welcome) here,
+ * is acknowledged again without a second Result; an event that asked for a Reply is handed to
+ * {@link AckSink#reply} right after its Result is appended, before the batch's acknowledgements (so
+ * a Reply always precedes or travels with the Ack that covers it); a producer's Hello is answered (Welcome) here,
  * after every event before it in the ring, or refused when a newer epoch fenced it. A fenced event
  * gets nothing; a recovered event (journaled before a crash, see {@link JournalRecovery}) gets its
  * Result and no acknowledgement, since its connection is gone.
@@ -116,6 +118,10 @@ public final class PublishStage implements Stage
         }
         else if (slot.duplicate())
         {
+            if (slot.wantsReply())
+            {
+                ackSink.reply(slot, Journal.NO_INDEX); // no second Result, so no Reply: releases the gateway's reservation
+            }
             noteAck(slot.connectionId(), slot.seq()); // a resend: its Result is already in "out"
         }
         else
@@ -133,6 +139,10 @@ public final class PublishStage implements Stage
                 if (hotKeys != null)
                 {
                     hotKeys.record(slot.topicId(), slot.key(), slot.producerId(), publishTime);
+                }
+                if (slot.wantsReply())
+                {
+                    ackSink.reply(slot, lastOutIndex); // queued before the Ack of this batch, so sent before it
                 }
                 noteAck(slot.connectionId(), slot.seq());
             }

@@ -26,6 +26,9 @@ import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
 import dev.rill.gateway.GatewayConfig;
+import dev.rill.gateway.LatenessAction;
+import dev.rill.gateway.LatenessConfig;
+import dev.rill.gateway.TopicLateness;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
@@ -162,6 +165,13 @@ public record RillConfig(
                     throw ConfigException.invalid("features[" + i + "].topic", f.topic(), "one entry per topic; features[" + j +
                         "] already configures it");
                 }
+            }
+        }
+        for (final String name : gateway.lateness().topics().keySet())
+        {
+            if (topics.stream().noneMatch(t -> t.name().equals(name)))
+            {
+                throw ConfigException.invalid("gateway.lateness.topics." + name, name, "a topic of the topics list");
             }
         }
         if (admin.enabled() && admin.port() != 0 && admin.port() == gateway.port() && admin.host().equals(gateway.host()))
@@ -554,7 +564,7 @@ public record RillConfig(
 
     record GatewaySection(
         String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName,
-        QuotaSection quota)
+        QuotaSection quota, LatenessSection lateness, Integer maxPendingReplies)
     {
         GatewayConfig toConfig(final GatewayConfig d)
         {
@@ -565,8 +575,34 @@ public record RillConfig(
                 maxFrameLength == null ? d.maxFrameLength() : maxFrameLength,
                 maxConnections == null ? d.maxConnections() : maxConnections,
                 serverName == null ? d.serverName() : serverName,
-                quota == null ? d.quota() : quota.toConfig());
+                quota == null ? d.quota() : quota.toConfig(),
+                lateness == null ? d.lateness() : lateness.toConfig(),
+                maxPendingReplies == null ? d.maxPendingReplies() : maxPendingReplies);
         }
+    }
+
+    /** {@code gateway.lateness}: durations as text (5s, 10m), actions flag or reject. */
+    record LatenessSection(String allowed, LatenessAction action, String maxFutureSkew, Map<String, TopicLatenessSection> topics)
+    {
+        LatenessConfig toConfig()
+        {
+            final Map<String, TopicLateness> overrides = new LinkedHashMap<>();
+            if (topics != null)
+            {
+                topics.forEach((name, t) -> overrides.put(name, t == null ? null : new TopicLateness(
+                    t.allowed() == null ? null : TimeSpan.parse("gateway.lateness.topics." + name + ".allowed", t.allowed()),
+                    t.action())));
+            }
+            return new LatenessConfig(
+                allowed == null ? null : TimeSpan.parse("gateway.lateness.allowed", allowed),
+                action,
+                maxFutureSkew == null ? null : TimeSpan.parse("gateway.lateness.maxFutureSkew", maxFutureSkew),
+                overrides);
+        }
+    }
+
+    record TopicLatenessSection(String allowed, LatenessAction action)
+    {
     }
 
     record QuotaSection(Long eventsPerSecond, String bytesPerSecond, String burst, QuotaAction onExceeded,

@@ -231,7 +231,9 @@ public final class RillServer implements AutoCloseable
             into.duplicates = journalStage.duplicates();
             into.fenced = journalStage.fenced();
             into.fallbacks = scoring.fallbackCount();
-            into.late = 0; // events are not checked for lateness yet
+            into.late = gateway.lateEvents();
+            into.outOfOrder = gateway.outOfOrderEvents();
+            into.replies = gateway.repliesSent();
             for (final ErrorCode code : ErrorCode.values())
             {
                 into.refusedByCode[code.ordinal()] = gateway.refusedCount(code);

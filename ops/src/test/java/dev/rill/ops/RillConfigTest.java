@@ -11,6 +11,9 @@ import dev.rill.journal.RetentionConfig;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.gateway.GatewayConfig;
+import dev.rill.gateway.LatenessAction;
+import dev.rill.gateway.LatenessConfig;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
@@ -156,6 +159,39 @@ class RillConfigTest
         assertEquals(new HotspotConfig(false, Duration.ofSeconds(30), 5, 256, 0.1, 50), config.hotspots());
         assertEquals(QuotaAction.PAUSE, RillConfig.parse("gateway:\n  quota:\n    eventsPerSecond: 10\n", "rill.yaml", BASE)
             .gateway().quota().onExceeded(), "pause by default");
+    }
+
+    @Test
+    void latenessAndReplySettingsReadFromYamlWithPerTopicOverridesAndBadValuesAreRefusedNamingTheKey()
+    {
+        final RillConfig defaults = RillConfig.parse("", "rill.yaml", BASE);
+        assertEquals(LatenessConfig.off(), defaults.gateway().lateness(), "no lateness check by default");
+        assertEquals(Long.MAX_VALUE, defaults.gateway().lateness().allowedNanos("payments"));
+        assertEquals(GatewayConfig.DEFAULT_MAX_PENDING_REPLIES, defaults.gateway().maxPendingReplies());
+
+        final RillConfig config = RillConfig.parse("""
+            gateway:
+              maxPendingReplies: 1024
+              lateness:
+                allowed: 30s
+                action: flag
+                maxFutureSkew: 1m
+                topics:
+                  payments: {allowed: 500ms, action: reject}
+            """, "rill.yaml", BASE);
+        final LatenessConfig lateness = config.gateway().lateness();
+        assertEquals(1024, config.gateway().maxPendingReplies());
+        assertEquals(Duration.ofMillis(500).toNanos(), lateness.allowedNanos("payments"), "the topic's own");
+        assertEquals(LatenessAction.REJECT, lateness.actionFor("payments"));
+        assertEquals(Duration.ofSeconds(30).toNanos(), lateness.allowedNanos("other"), "the default for other topics");
+        assertEquals(LatenessAction.FLAG, lateness.actionFor("other"));
+        assertEquals(Duration.ofMinutes(1).toNanos(), lateness.maxFutureSkewNanos());
+
+        assertRefused("gateway:\n  lateness:\n    allowed: soon\n", "gateway.lateness.allowed", "a duration");
+        assertRefused("gateway:\n  lateness:\n    action: drop\n", "gateway.lateness.action", "FLAG");
+        assertRefused("gateway:\n  lateness:\n    topics:\n      nope: {allowed: 1s}\n", "gateway.lateness.topics.nope",
+            "a topic of the topics list");
+        assertRefused("gateway:\n  maxPendingReplies: -1\n", "gateway.maxPendingReplies", "1 to 1048576");
     }
 
     @Test

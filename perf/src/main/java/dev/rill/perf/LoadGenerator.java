@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.rill.bus.ErrorCode;
+import dev.rill.bus.codec.ReplyDecoder;
 import dev.rill.gateway.client.AckListener;
 import dev.rill.gateway.client.ClientConfig;
 import dev.rill.gateway.client.RillClientException;
+import dev.rill.gateway.client.ReplyListener;
 import dev.rill.gateway.client.RillProducer;
 import dev.rill.ml.FraudFeatures;
 import dev.rill.ml.train.FraudDataGenerator;
@@ -30,6 +32,10 @@ import picocli.CommandLine.Option;
  * counts against every event it delays (no coordinated omission). <b>Saturate mode</b> keeps the
  * in-flight window full and reports acknowledged events/s (latency there is ack minus actual
  * send, i.e. mostly queueing in the window).
+ *
+ * <p><b>Reply mode</b> ({@code --reply reply|reply-only}): every event asks for a Reply
+ * (docs/protocol.md §7.7) and its latency is the Reply's arrival minus the (intended) send time,
+ * instead of the Ack's; run it beside a plain run at the same rate to see what request-reply adds.
  *
  * <p>Pacing never busy-spins, so the generator does not steal the server's core on a small box:
  * it parks while the next send is more than {@value #PARK_THRESHOLD_NANOS} ns away and calls
@@ -82,6 +88,11 @@ public final class LoadGenerator implements Callable<Integer>
         description = "yield: park while the next send is > 50 us away, yield when nearer; park: only park (default: ${DEFAULT-VALUE})")
     String pacing;
 
+    @Option(names = "--reply", defaultValue = "none",
+        description = "none (latency to the Ack), reply or reply-only (every event asks for a Reply; latency to the Reply) " +
+            "(default: ${DEFAULT-VALUE})")
+    String reply;
+
     @Option(names = "--out", paramLabel = "FILE",
         description = "Write the report (text, then one JSON line) to FILE and the percentile distribution beside it (.hgrm)")
     Path out;
@@ -95,7 +106,8 @@ public final class LoadGenerator implements Callable<Integer>
     public Integer call() throws Exception
     {
         final LoadSettings settings = new LoadSettings(host, port, LoadSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
-            rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing));
+            rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing),
+            LoadSettings.Reply.valueOf(reply.toUpperCase(Locale.ROOT).replace('-', '_')));
         final LoadReport report = run(settings);
         System.out.print(report.text());
         System.out.println(report.json());
@@ -155,7 +167,13 @@ public final class LoadGenerator implements Callable<Integer>
      */
     public static LoadReport run(final LoadSettings settings, final LatencySink sink) throws InterruptedException
     {
-        final Acks acks = new Acks(settings.window(), sink);
+        final Acks acks = new Acks(settings.window(), sink, settings.reply() != LoadSettings.Reply.NONE);
+        final byte options = switch (settings.reply())
+        {
+            case NONE -> 0;
+            case REPLY -> RillProducer.REPLY;
+            case REPLY_ONLY -> RillProducer.REPLY_ONLY;
+        };
         final ClientConfig client = ClientConfig.of(settings.host(), settings.port())
             .withProducer(settings.producerId(), 0)
             .withMaxInFlight(settings.window())
@@ -169,7 +187,7 @@ public final class LoadGenerator implements Callable<Integer>
             keys[i] = generator.lastCardId();
         }
 
-        try (RillProducer producer = RillProducer.connect(client, acks))
+        try (RillProducer producer = RillProducer.connect(client, acks, acks))
         {
             final long start = System.nanoTime() + 1_000_000;
             final long measureFrom = start + (long)(settings.warmupSeconds() * 1e9);
@@ -209,7 +227,7 @@ public final class LoadGenerator implements Callable<Integer>
                 final int p = (int)(i & (PAYMENT_POOL - 1));
                 acks.sendTime(producer.nextSeq(), sendTime);
                 int attempts = 0;
-                while (producer.trySend(TOPIC, keys[p], sendTime + epochOffset, payments[p], FIELD_COUNT) < 0)
+                while (producer.trySend(TOPIC, keys[p], sendTime + epochOffset, payments[p], FIELD_COUNT, options) < 0)
                 {
                     // Window full: the server is behind. Yield a little, then park, never spin.
                     if (++attempts < 16)
@@ -241,10 +259,15 @@ public final class LoadGenerator implements Callable<Integer>
                 throw new IllegalStateException(settings.label() + ": " + producer.inFlight() +
                     " events still unacknowledged 30 s after the last send");
             }
+            if (acks.replyMode && acks.replies() != acks.acked())
+            {
+                throw new IllegalStateException(settings.label() + ": " + acks.acked() + " events acknowledged but " +
+                    acks.replies() + " Replies received (a Reply comes before its Ack)");
+            }
             final long measuredAcked = settings.mode() == LoadSettings.Mode.SATURATE ?
                 ackedAtUntil - Math.max(ackedAtFrom, 0) : acks.measuredAcked();
             return new LoadReport(settings, sent, acks.acked(), acks.nacked(), measuredSent, measuredAcked,
-                settings.seconds(), acks.histogram());
+                settings.seconds(), acks.histogram(), acks.replyMode ? acks.ackHistogram() : null);
         }
     }
 
@@ -274,14 +297,18 @@ public final class LoadGenerator implements Callable<Integer>
     }
 
     /**
-     * Send times by seq and the latency histogram; {@link #onAck} runs on the client's I/O thread,
-     * which alone writes the histogram and the counters.
+     * Send times by seq and the latency histogram; {@link #onAck} and {@link #onReply} run on the
+     * client's I/O thread, which alone writes the histogram and the counters. In reply mode the
+     * latency is recorded at the Reply, else at the Ack.
      */
-    static final class Acks implements AckListener
+    static final class Acks implements AckListener, ReplyListener
     {
+        final boolean replyMode;
+        private volatile long replies;
         private final long[] sendTimes;
         private final int mask;
         private final Histogram histogram = new Histogram(60_000_000_000L, 3);
+        private final Histogram ackHistogram = new Histogram(60_000_000_000L, 3);
         private final LatencySink sink;
         private long measureFrom;
         private long measureUntil;
@@ -290,9 +317,10 @@ public final class LoadGenerator implements Callable<Integer>
         private volatile long nacked;
         private volatile String error;
 
-        Acks(final int window, final LatencySink sink)
+        Acks(final int window, final LatencySink sink, final boolean replyMode)
         {
             this.sink = sink;
+            this.replyMode = replyMode;
             final int size = Integer.highestOneBit(Math.max(window, 2) * 2 - 1) << 1;
             sendTimes = new long[size];
             mask = size - 1;
@@ -316,7 +344,34 @@ public final class LoadGenerator implements Callable<Integer>
         }
 
         @Override
+        public void onReply(final ReplyDecoder reply)
+        {
+            replies++;
+            if (replyMode)
+            {
+                record(reply.seq());
+            }
+        }
+
+        @Override
         public void onAck(final long seq)
+        {
+            if (!replyMode)
+            {
+                record(seq);
+            }
+            else
+            {
+                final long sendTime = sendTimes[(int)(seq & mask)];
+                if (sendTime >= measureFrom && sendTime < measureUntil)
+                {
+                    ackHistogram.recordValue(Math.max(0, System.nanoTime() - sendTime));
+                }
+            }
+            acked++;
+        }
+
+        private void record(final long seq)
         {
             final long now = System.nanoTime();
             final long sendTime = sendTimes[(int)(seq & mask)];
@@ -330,7 +385,11 @@ public final class LoadGenerator implements Callable<Integer>
                 }
                 measuredAcked++;
             }
-            acked++;
+        }
+
+        long replies()
+        {
+            return replies;
         }
 
         @Override
@@ -362,6 +421,12 @@ public final class LoadGenerator implements Callable<Integer>
         long nacked()
         {
             return nacked;
+        }
+
+        /** Reply mode: the Acks of the measured events; read as {@link #histogram()}. */
+        Histogram ackHistogram()
+        {
+            return ackHistogram;
         }
 
         /** Read only after every event was acknowledged (the window's semaphore orders it). */

@@ -20,11 +20,13 @@ import org.HdrHistogram.Histogram;
  * @param measuredSent    events sent in the measured period.
  * @param measuredAcked   events acknowledged in the measured period.
  * @param measuredSeconds length of the measured period.
- * @param latency         latency of every measured event (rate mode: every event due in the period).
+ * @param latency         latency of every measured event (rate mode: every event due in the period); in reply
+ *                        mode, to its Reply.
+ * @param ackLatency      reply mode: the Ack latency of the same events, in the same run; null otherwise.
  */
 public record LoadReport(
     LoadSettings settings, long sent, long acked, long nacked, long measuredSent, long measuredAcked, double measuredSeconds,
-    Histogram latency)
+    Histogram latency, Histogram ackLatency)
 {
     /** @return events/s sent in the measured period. */
     public double sentRate()
@@ -56,9 +58,18 @@ public record LoadReport(
             sentRate(), ackedRate(), sent, acked, nacked));
         sb.append(String.format(Locale.ROOT,
             "  latency %s (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  p99.99 %.1f  max %.1f  (n=%d)%n",
-            settings.mode() == LoadSettings.Mode.RATE ? "ack - intended send" : "ack - send",
+            (settings.reply() == LoadSettings.Reply.NONE ? "ack" : "reply") +
+                (settings.mode() == LoadSettings.Mode.RATE ? " - intended send" : " - send"),
             micros(50), micros(90), micros(99), micros(99.9), micros(99.99), latency.getMaxValue() / 1000.0,
             latency.getTotalCount()));
+        if (ackLatency != null)
+        {
+            sb.append(String.format(Locale.ROOT,
+                "  same events, ack - intended send (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  (n=%d)%n",
+                ackLatency.getValueAtPercentile(50) / 1000.0, ackLatency.getValueAtPercentile(90) / 1000.0,
+                ackLatency.getValueAtPercentile(99) / 1000.0, ackLatency.getValueAtPercentile(99.9) / 1000.0,
+                ackLatency.getMaxValue() / 1000.0, ackLatency.getTotalCount()));
+        }
         return sb.toString();
     }
 
@@ -66,10 +77,11 @@ public record LoadReport(
     public String json()
     {
         return String.format(Locale.ROOT,
-            "{\"label\":\"%s\",\"mode\":\"%s\",\"offeredRate\":%d,\"window\":%d,\"warmupSeconds\":%.3f,\"seconds\":%.3f," +
+            "{\"label\":\"%s\",\"mode\":\"%s\",\"reply\":\"%s\",\"offeredRate\":%d,\"window\":%d,\"warmupSeconds\":%.3f,\"seconds\":%.3f," +
                 "\"sentRate\":%.1f,\"ackedRate\":%.1f,\"sent\":%d,\"acked\":%d,\"nacked\":%d,\"measuredSent\":%d,\"measuredAcked\":%d," +
                 "\"count\":%d,\"p50Us\":%.2f,\"p90Us\":%.2f,\"p99Us\":%.2f,\"p999Us\":%.2f,\"p9999Us\":%.2f,\"maxUs\":%.2f}",
             settings.label().replace("\"", "'"), settings.mode().name().toLowerCase(Locale.ROOT),
+            settings.reply().name().toLowerCase(Locale.ROOT).replace('_', '-'),
             settings.mode() == LoadSettings.Mode.RATE ? settings.rate() : 0, settings.window(), settings.warmupSeconds(),
             measuredSeconds, sentRate(), ackedRate(), sent, acked, nacked, measuredSent, measuredAcked, latency.getTotalCount(),
             micros(50), micros(90), micros(99), micros(99.9), micros(99.99), latency.getMaxValue() / 1000.0);

@@ -13,11 +13,32 @@ package dev.rill.perf;
  * @param label          name of the run in reports.
  * @param producerId     producer id in Hello.
  * @param parkOnly       pace by parking only, never yielding (sends in small bursts; less CPU).
+ * @param reply          {@link Reply#NONE}: plain events, latency to the Ack; otherwise every event asks for a
+ *                       Reply (REPLY or REPLY_ONLY) and latency is measured to its Reply.
  */
 public record LoadSettings(
     String host, int port, Mode mode, int rate, double warmupSeconds, double seconds, int window, String label, long producerId,
-    boolean parkOnly)
+    boolean parkOnly, Reply reply)
 {
+    /** Whether events ask for a Reply (docs/protocol.md §7.7). */
+    public enum Reply
+    {
+        /** Plain events: latency is send to Ack. */
+        NONE,
+        /** Option REPLY: latency is send to Reply; Results are streamed too. */
+        REPLY,
+        /** Option REPLY_ONLY: latency is send to Reply; Results are not streamed. */
+        REPLY_ONLY
+    }
+
+    /** Plain events, no Reply. */
+    public LoadSettings(
+        final String host, final int port, final Mode mode, final int rate, final double warmupSeconds, final double seconds,
+        final int window, final String label, final long producerId, final boolean parkOnly)
+    {
+        this(host, port, mode, rate, warmupSeconds, seconds, window, label, producerId, parkOnly, Reply.NONE);
+    }
+
     /** How events are offered. */
     public enum Mode
     {
@@ -46,5 +67,6 @@ public record LoadSettings(
             throw new IllegalArgumentException("--window must be 1 to 1048576, found " + window);
         }
         label = label == null ? mode.name().toLowerCase() : label;
+        reply = reply == null ? Reply.NONE : reply;
     }
 }

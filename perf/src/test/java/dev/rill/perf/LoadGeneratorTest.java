@@ -55,6 +55,29 @@ class LoadGeneratorTest
     }
 
     @Test
+    void replyModeMeasuresEveryEventToItsReplyAndSaysSoInTheReport() throws Exception
+    {
+        final RillConfig config = new RillConfig(
+            GatewayConfig.defaults().withPort(0),
+            PipelineConfig.defaults(),
+            JournalConfig.of(dataDir),
+            new ModelConfig(Path.of("..", "models", "fraud", "1"), FraudFeatures.PAYMENTS_TOPIC, 0.0),
+            List.of(FraudFeatures.payments()));
+        try (RillServer server = RillServer.start(config))
+        {
+            final LoadReport report = LoadGenerator.run(new LoadSettings("127.0.0.1", server.address().getPort(),
+                LoadSettings.Mode.RATE, 2_000, 0, 0.5, 256, "reply-test", 8, false, LoadSettings.Reply.REPLY_ONLY));
+
+            assertEquals(1_000, report.sent());
+            assertEquals(report.sent(), report.acked());
+            assertEquals(report.sent(), report.latency().getTotalCount(), "one latency sample per Reply");
+            assertEquals(report.sent(), server.gateway().repliesSent(), "the server sent a Reply for each");
+            assertTrue(report.text().contains("latency reply - intended send"), report.text());
+            assertTrue(report.json().contains("\"reply\":\"reply-only\""), report.json());
+        }
+    }
+
+    @Test
     void reportWritesTextJsonAndPercentileDistribution(@TempDir final Path out) throws Exception
     {
         final NettyEchoServer echo = new NettyEchoServer();

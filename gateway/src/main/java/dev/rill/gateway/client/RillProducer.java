@@ -8,9 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.rill.bus.ErrorCode;
+import dev.rill.bus.EventSlot;
 import dev.rill.bus.codec.AckDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.NackDecoder;
+import dev.rill.bus.codec.ReplyDecoder;
 import io.netty.buffer.ByteBuf;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,13 +36,26 @@ import org.agrona.concurrent.UnsafeBuffer;
  * forgotten. A newer session of the same producer id ({@code PRODUCER_FENCED}) and protocol errors
  * end the producer: {@link #send} then throws.
  *
+ * <p>Request-reply: an event sent with {@link #REPLY} or {@link #REPLY_ONLY} (the {@code options}
+ * argument) is answered with a Reply (score, model version, flags) that the {@link ReplyListener}
+ * given to {@link #connect(ClientConfig, AckListener, ReplyListener)} hears before the event's Ack.
+ * A REPLY_ONLY event's Result is journaled but not streamed to subscribers. An event resent after
+ * a reconnect that the server had already journaled gets its Ack but no Reply (docs/protocol.md §7.7).
+ *
  * <p>Threading: one thread sends at a time; listener callbacks run on the client's I/O thread. A
  * lock, uncontended while connected, orders sends against acknowledgements and reconnection.
  */
 public final class RillProducer implements AutoCloseable
 {
+    /** {@code options} of a send: answer with a Reply and stream the Result to subscribers as usual. */
+    public static final byte REPLY = EventSlot.OPTION_REPLY;
+    /** {@code options} of a send: answer with a Reply only; the Result is journaled, not streamed to subscribers. */
+    public static final byte REPLY_ONLY = EventSlot.OPTION_REPLY_ONLY;
+
     private final ClientConfig config;
     private final AckListener listener;
+    private final ReplyListener replyListener;
+    private final ReplyDecoder reply = new ReplyDecoder();
     private final Semaphore window;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteBuf[] unacked;
@@ -57,10 +72,11 @@ public final class RillProducer implements AutoCloseable
     private volatile String failure;
     private volatile long reconnects;
 
-    private RillProducer(final ClientConfig config, final AckListener listener)
+    private RillProducer(final ClientConfig config, final AckListener listener, final ReplyListener replyListener)
     {
         this.config = config;
         this.listener = listener;
+        this.replyListener = replyListener;
         this.window = new Semaphore(config.maxInFlight());
         final int capacity = Integer.highestOneBit(Math.max(1, config.maxInFlight() - 1)) << 1;
         this.unacked = new ByteBuf[capacity];
@@ -83,7 +99,18 @@ public final class RillProducer implements AutoCloseable
      */
     public static RillProducer connect(final ClientConfig config, final AckListener listener)
     {
-        return new RillProducer(config, listener);
+        return new RillProducer(config, listener, null);
+    }
+
+    /**
+     * Connects as {@link #connect(ClientConfig, AckListener)} does, with a listener for the Replies of
+     * events sent with {@link #REPLY} or {@link #REPLY_ONLY}.
+     *
+     * @throws RillClientException when the server cannot be reached or refuses.
+     */
+    public static RillProducer connect(final ClientConfig config, final AckListener listener, final ReplyListener replies)
+    {
+        return new RillProducer(config, listener, java.util.Objects.requireNonNull(replies, "replies"));
     }
 
     /** @return UTF-8 bytes of a topic name, to pass to {@link #send(byte[], long, long, double[], int)}. */
@@ -104,6 +131,20 @@ public final class RillProducer implements AutoCloseable
      */
     public long send(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
+        return send(topic, key, eventTimeNanos, fields, fieldCount, (byte)0);
+    }
+
+    /**
+     * Sends one event that may ask for a Reply, waiting while the in-flight window is full.
+     *
+     * @param options 0, {@link #REPLY} or {@link #REPLY_ONLY}; a Reply needs a producer connected
+     *                with a {@link ReplyListener}.
+     * @return the event's seq.
+     */
+    public long send(
+        final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount, final byte options)
+    {
+        checkOptions(options);
         checkOpen();
         try
         {
@@ -117,7 +158,7 @@ public final class RillProducer implements AutoCloseable
             Thread.currentThread().interrupt();
             throw new RillClientException("interrupted while waiting for the in-flight window", e);
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount);
+        return write(topic, key, eventTimeNanos, fields, fieldCount, options);
     }
 
     /** Convenience form of {@link #send(byte[], long, long, double[], int)}; allocates. */
@@ -133,12 +174,38 @@ public final class RillProducer implements AutoCloseable
      */
     public long trySend(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
+        return trySend(topic, key, eventTimeNanos, fields, fieldCount, (byte)0);
+    }
+
+    /**
+     * Sends one event that may ask for a Reply unless the in-flight window is full.
+     *
+     * @param options 0, {@link #REPLY} or {@link #REPLY_ONLY}.
+     * @return the event's seq, or -1 when the window is full (nothing was sent).
+     */
+    public long trySend(
+        final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount, final byte options)
+    {
+        checkOptions(options);
         checkOpen();
         if (!window.tryAcquire())
         {
             return -1;
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount);
+        return write(topic, key, eventTimeNanos, fields, fieldCount, options);
+    }
+
+    private void checkOptions(final byte options)
+    {
+        if (options != 0 && (options & ~(REPLY | REPLY_ONLY)) == 0 && replyListener == null)
+        {
+            throw new IllegalArgumentException("options ask for a Reply, but this producer has no ReplyListener: " +
+                "connect with RillProducer.connect(config, acks, replies)");
+        }
+        if ((options & ~(REPLY | REPLY_ONLY)) != 0)
+        {
+            throw new IllegalArgumentException("options " + options + " has bits other than REPLY (1) and REPLY_ONLY (2)");
+        }
     }
 
     /**
@@ -236,7 +303,8 @@ public final class RillProducer implements AutoCloseable
         }
     }
 
-    private long write(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
+    private long write(
+        final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount, final byte options)
     {
         lock.lock();
         try
@@ -244,7 +312,7 @@ public final class RillProducer implements AutoCloseable
             final long seq = nextSeq++;
             final ClientConnection c = connection;
             final ByteBuf frame = c.writer().event(c.channel().alloc(), config.producerId(), seq, key, eventTimeNanos,
-                topic, fields, fieldCount);
+                topic, fields, fieldCount, options);
             unacked[(int)(seq & mask)] = frame; // kept until acknowledged; the window guarantees the slot is free
             c.write(frame.retainedDuplicate());
             return seq;
@@ -455,6 +523,14 @@ public final class RillProducer implements AutoCloseable
                 finally
                 {
                     lock.unlock();
+                }
+            }
+            else if (templateId == ReplyDecoder.TEMPLATE_ID)
+            {
+                if (replyListener != null && owner == connection)
+                {
+                    reply.wrap(message, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+                    replyListener.onReply(reply);
                 }
             }
             else if (templateId == NackDecoder.TEMPLATE_ID)

@@ -158,6 +158,14 @@ public sealed interface JournalRecord
         {
             flags.add("correction");
         }
+        if (f.rEPLY_ONLY())
+        {
+            flags.add("reply-only");
+        }
+        if (f.oUT_OF_ORDER())
+        {
+            flags.add("out-of-order");
+        }
         return List.copyOf(flags);
     }
 }

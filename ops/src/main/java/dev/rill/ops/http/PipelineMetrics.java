@@ -93,6 +93,13 @@ public final class PipelineMetrics
             "fenced them", () -> readings.totals().fenced);
         counter(registry, "rill_events_fallback", "Events scored by the fallback (fallback model or default score) " +
             "instead of the primary model", () -> readings.totals().fallbacks);
+        counter(registry, "rill_events_late", "Events accepted with the flag LATE: event time older than the topic's " +
+            "allowed lateness (gateway.lateness, action flag); refused ones are rill_frames_refused{code=\"29\"}",
+            () -> readings.totals().late);
+        counter(registry, "rill_events_out_of_order", "Events accepted with the flag OUT_OF_ORDER: event time earlier " +
+            "than an event their connection sent before on the topic (never reordered)", () -> readings.totals().outOfOrder);
+        counter(registry, "rill_replies_sent", "Reply frames sent to producers that asked for them (request-reply)",
+            () -> readings.totals().replies);
         CounterWithCallback.builder()
             .name("rill_frames_refused")
             .help("Frames refused with a Nack or an Error since start, by error code (docs/protocol.md); every protocol " +

@@ -112,6 +112,14 @@ public final class ReplayedResult
         {
             names.add("correction");
         }
+        if (ResultFlagsDecoder.rEPLY_ONLY(flags))
+        {
+            names.add("reply-only");
+        }
+        if (ResultFlagsDecoder.oUT_OF_ORDER(flags))
+        {
+            names.add("out-of-order");
+        }
         return names;
     }
 
@@ -127,6 +135,8 @@ public final class ReplayedResult
                 case "late" -> 1 << 1;
                 case "replayed" -> 1 << 2;
                 case "correction" -> 1 << 3;
+                case "reply-only" -> 1 << 4;
+                case "out-of-order" -> 1 << 5;
                 default -> 0;
             };
         }

@@ -17,7 +17,11 @@ import org.HdrHistogram.Histogram;
  *       histogram (HdrHistogram at 3 significant digits, so values within 0.1 % above the threshold
  *       count as good).</li>
  *   <li><b>freshness</b>: the same on the event-time-to-publish histogram (a producer whose clock
- *       runs ahead makes its events look fresher; one behind, staler).</li>
+ *       runs ahead makes its events look fresher; one behind, staler). Late events count as bad
+ *       whatever their freshness: good is at most published minus events flagged LATE, and events
+ *       refused with EVENT_TOO_LATE (never published, so not in the histogram) add to the total as
+ *       bad. Exact when the allowed lateness is at least the threshold (every late event is then
+ *       outside it anyway); with a shorter allowed lateness, an upper bound of the good count.</li>
  *   <li><b>correctness</b>: units are events the bus received and dealt with: published +
  *       duplicates + fenced + rejected, where rejected is every refusal except the server's own
  *       reasons ({@link #SERVER_REASONS}), BAD_SUBSCRIPTION (not an event) and PRODUCER_FENCED (a
@@ -56,7 +60,7 @@ public final class Indicators
         switch (objective.kind())
         {
             case LATENCY -> within(tick.latencies().ingestToPublish(), objective.threshold().toNanos(), into);
-            case FRESHNESS -> within(tick.latencies().freshness(), objective.threshold().toNanos(), into);
+            case FRESHNESS -> freshness(tick, objective.threshold().toNanos(), into);
             case CORRECTNESS -> correctness(objective, tick, into);
             case AVAILABILITY -> availability(tick, into);
             default -> throw new IllegalStateException("unknown kind " + objective.kind());
@@ -93,6 +97,13 @@ public final class Indicators
         final long total = h.getTotalCount();
         into[1] = total;
         into[0] = total == 0 ? 0 : Math.min(total, h.getCountBetweenValues(0, Math.min(thresholdNanos, h.getHighestTrackableValue())));
+    }
+
+    private static void freshness(final TelemetryTick tick, final long thresholdNanos, final long[] into)
+    {
+        within(tick.latencies().freshness(), thresholdNanos, into);
+        into[0] = Math.max(0, Math.min(into[0], into[1] - tick.late()));
+        into[1] += tick.refused(ErrorCode.EVENT_TOO_LATE);
     }
 
     private static void correctness(final Objective objective, final TelemetryTick tick, final long[] into)

@@ -48,7 +48,12 @@ public final class ServerTelemetry implements AutoCloseable
         public long duplicates;
         public long fenced;
         public long fallbacks;
+        /** Events accepted with the flag LATE (gateway.lateness, action flag). */
         public long late;
+        /** Events accepted with the flag OUT_OF_ORDER. */
+        public long outOfOrder;
+        /** Reply frames sent (request-reply). */
+        public long replies;
         public final long[] refusedByCode = new long[ErrorCode.values().length];
 
         void copyFrom(final Totals other)
@@ -59,6 +64,8 @@ public final class ServerTelemetry implements AutoCloseable
             fenced = other.fenced;
             fallbacks = other.fallbacks;
             late = other.late;
+            outOfOrder = other.outOfOrder;
+            replies = other.replies;
             System.arraycopy(other.refusedByCode, 0, refusedByCode, 0, refusedByCode.length);
         }
     }

@@ -159,6 +159,30 @@ class SloEvaluatorTest
         assertEquals(400.0, report.objectives().get(1).windows().get(0).burnRate(), 1e-6, "40 % stale against 0.1 %");
     }
 
+    @Test
+    void freshnessCountsLateEventsAsBadAndAddsEventsRefusedAsTooLateToTheTotal()
+    {
+        final TelemetryTick tick = new TelemetryTick().interval(SyntheticTicks.START, SyntheticTicks.START + 1000);
+        for (int i = 0; i < 990; i++)
+        {
+            tick.latencies().freshness().recordValue(200_000_000); // 200 ms: fresh
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            tick.latencies().freshness().recordValue(600_000_000); // 600 ms: within 1 s, but flagged late (allowed 500 ms)
+        }
+        tick.late(10).refused(ErrorCode.EVENT_TOO_LATE, 5);
+        final long[] counts = new long[2];
+        Indicators.measure(Objective.freshness(Duration.ofSeconds(1), 99.9), tick, counts);
+        assertEquals(990, counts[0], "a late event is never fresh, whatever its freshness");
+        assertEquals(1005, counts[1], "events refused as too late are never published, yet count as stale");
+
+        tick.late(0).refused(ErrorCode.EVENT_TOO_LATE, 0);
+        Indicators.measure(Objective.freshness(Duration.ofSeconds(1), 99.9), tick, counts);
+        assertEquals(1000, counts[0], "without late events the histogram decides alone");
+        assertEquals(1000, counts[1]);
+    }
+
     @ParameterizedTest
     @EnumSource(CorrectnessCause.class)
     void correctnessCountsEachConfiguredCauseAndNoOther(final CorrectnessCause cause)
