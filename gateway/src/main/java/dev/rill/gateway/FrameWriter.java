@@ -102,9 +102,22 @@ public final class FrameWriter
         final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
         final byte[] topic, final double[] fields, final int fieldCount)
     {
+        return event(alloc, producerId, seq, key, eventTimeNanos, 0, topic, fields, fieldCount);
+    }
+
+    /**
+     * Encodes an Event frame of a schema version of its topic (docs/protocol.md §13.1).
+     *
+     * @param schemaVersion the topic's schema version the values follow; 0 means version 1.
+     */
+    public ByteBuf event(
+        final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
+        final int schemaVersion, final byte[] topic, final double[] fields, final int fieldCount)
+    {
         final ByteBuf buf = begin(alloc, eventLength(topic.length, fieldCount));
         event.wrapAndApplyHeader(view, 0, header)
-            .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0);
+            .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0)
+            .schemaVersion(schemaVersion);
         final EventEncoder.FieldsEncoder group = event.fieldsCount(fieldCount);
         for (int i = 0; i < fieldCount; i++)
         {

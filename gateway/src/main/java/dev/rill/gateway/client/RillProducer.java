@@ -104,6 +104,19 @@ public final class RillProducer implements AutoCloseable
      */
     public long send(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
+        return send(topic, 0, key, eventTimeNanos, fields, fieldCount);
+    }
+
+    /**
+     * As {@link #send(byte[], long, long, double[], int)}, with the values in the order of a given
+     * schema version of the topic (docs/protocol.md §13.1); trailing optional fields of that
+     * version may be left out (the server fills their defaults).
+     *
+     * @param schemaVersion 1, 2, ... as the server's topic declares (rill topic show); 0 means 1.
+     */
+    public long send(
+        final byte[] topic, final int schemaVersion, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
+    {
         checkOpen();
         try
         {
@@ -117,13 +130,19 @@ public final class RillProducer implements AutoCloseable
             Thread.currentThread().interrupt();
             throw new RillClientException("interrupted while waiting for the in-flight window", e);
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount);
+        return write(topic, schemaVersion, key, eventTimeNanos, fields, fieldCount);
     }
 
     /** Convenience form of {@link #send(byte[], long, long, double[], int)}; allocates. */
     public long send(final String topic, final long key, final long eventTimeNanos, final double... fields)
     {
         return send(topic(topic), key, eventTimeNanos, fields, fields.length);
+    }
+
+    /** Convenience form of {@link #send(byte[], int, long, long, double[], int)}; allocates. */
+    public long sendVersion(final String topic, final int schemaVersion, final long key, final long eventTimeNanos, final double... fields)
+    {
+        return send(topic(topic), schemaVersion, key, eventTimeNanos, fields, fields.length);
     }
 
     /**
@@ -138,7 +157,7 @@ public final class RillProducer implements AutoCloseable
         {
             return -1;
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount);
+        return write(topic, 0, key, eventTimeNanos, fields, fieldCount);
     }
 
     /**
@@ -236,7 +255,8 @@ public final class RillProducer implements AutoCloseable
         }
     }
 
-    private long write(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
+    private long write(
+        final byte[] topic, final int schemaVersion, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
         lock.lock();
         try
@@ -244,7 +264,7 @@ public final class RillProducer implements AutoCloseable
             final long seq = nextSeq++;
             final ClientConnection c = connection;
             final ByteBuf frame = c.writer().event(c.channel().alloc(), config.producerId(), seq, key, eventTimeNanos,
-                topic, fields, fieldCount);
+                schemaVersion, topic, fields, fieldCount);
             unacked[(int)(seq & mask)] = frame; // kept until acknowledged; the window guarantees the slot is free
             c.write(frame.retainedDuplicate());
             return seq;
