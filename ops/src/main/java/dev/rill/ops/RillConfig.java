@@ -33,6 +33,7 @@ import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
 import dev.rill.journal.CheckpointConfig;
+import dev.rill.journal.DeadLetterConfig;
 import dev.rill.journal.Durability;
 import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
@@ -61,12 +62,22 @@ import dev.rill.ops.slo.SloSection;
  * @param features streaming features per key of a topic (sliding windows on event time), checkpointed; empty for none.
  * @param hotspots the hot-key and hot-producer report.
  * @param slo      the SLOs, their burn-rate alerts, the other alert rules and the sinks ({@code slo:} and {@code alerts:}).
+ * @param deadLetter the dead-letter journal of refused frames and its retention ({@code deadLetter:}).
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
     DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features,
-    HotspotConfig hotspots, SloConfig slo)
+    HotspotConfig hotspots, SloConfig slo, DeadLetterConfig deadLetter)
 {
+    /** A configuration with the default dead-letter journal. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
+        final AdminConfig admin, final List<StreamingFeaturesConfig> features, final HotspotConfig hotspots, final SloConfig slo)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, null);
+    }
+
     /** A configuration with the default hotspot report, SLOs and alerts. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
@@ -130,6 +141,7 @@ public record RillConfig(
         features = features == null ? List.of() : List.copyOf(features);
         hotspots = hotspots == null ? HotspotConfig.defaults() : hotspots;
         slo = slo == null ? SloConfig.defaults() : slo;
+        deadLetter = deadLetter == null ? DeadLetterConfig.defaults() : deadLetter;
         for (int i = 0; i < features.size(); i++)
         {
             final StreamingFeaturesConfig f = features.get(i);
@@ -196,42 +208,52 @@ public record RillConfig(
     public RillConfig withDataDir(final Path dataDir)
     {
         return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features,
-            hotspots, slo);
+            hotspots, slo, deadLetter);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withModel(final ModelConfig model)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withSlo(final SloConfig slo)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withHotspots(final HotspotConfig hotspots)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+    }
+
+    public RillConfig withTopics(final List<TopicSchema> topics)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+    }
+
+    public RillConfig withDeadLetter(final DeadLetterConfig deadLetter)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     /**
@@ -270,7 +292,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -400,7 +422,7 @@ public record RillConfig(
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
-        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts)
+        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -429,7 +451,8 @@ public record RillConfig(
                 admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir),
                 features == null ? List.of() : FeaturesSection.toConfigs(features),
                 hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()),
-                SloSection.toConfig(slo, alerts));
+                SloSection.toConfig(slo, alerts),
+                deadLetter == null ? DeadLetterConfig.defaults() : deadLetter.toConfig());
         }
     }
 
@@ -645,6 +668,20 @@ public record RillConfig(
                 diskReserve == null ? JournalConfig.DEFAULT_DISK_RESERVE : ByteSize.parse("journal.diskReserve", diskReserve),
                 onDiskFull == null ? JournalConfig.DEFAULT_ON_DISK_FULL : onDiskFull,
                 retention == null ? RetentionConfig.keepForever() : retention.toConfig());
+        }
+    }
+
+    record DeadLetterSection(Boolean enabled, String retention, String maxBytes, String recordBytes, String bufferBytes)
+    {
+        DeadLetterConfig toConfig()
+        {
+            final DeadLetterConfig d = DeadLetterConfig.defaults();
+            return new DeadLetterConfig(
+                enabled == null ? d.enabled() : enabled,
+                retention == null ? d.retention() : "forever".equals(retention) ? null : TimeSpan.parse("deadLetter.retention", retention),
+                maxBytes == null ? d.maxBytes() : ByteSize.parse("deadLetter.maxBytes", maxBytes),
+                recordBytes == null ? d.recordBytes() : (int)Math.min(Integer.MAX_VALUE, ByteSize.parse("deadLetter.recordBytes", recordBytes)),
+                bufferBytes == null ? d.bufferBytes() : (int)Math.min(Integer.MAX_VALUE, ByteSize.parse("deadLetter.bufferBytes", bufferBytes)));
         }
     }
 
