@@ -98,7 +98,7 @@ class TopicSchemaChangeTest
             assertEquals(List.of(), nacks, "no v1 event was refused");
             assertEquals(List.of(), nacksV2, "both v2 events were accepted");
             assertEquals(sentV1.get(), acked.size(), "every v1 event was acknowledged");
-            assertEquals(Set.of(0L, 1L), ackedV2);
+            assertEquals(Set.of(1L, 2L), ackedV2); // a producer numbers its events from 1
 
             // Every acknowledged event is in journal "in"; the v2 events carry all 7 values there.
             final Map<Long, Integer> fieldsBySeqOfV2 = new HashMap<>();
@@ -121,12 +121,13 @@ class TopicSchemaChangeTest
                         final long seq = event.seq();
                         final EventDecoder.FieldsDecoder fields = event.fields();
                         fieldsBySeqOfV2.put(seq, fields.count());
-                        double last = Double.NaN;
-                        while (fields.hasNext())
+                        final double[] values = new double[fields.count()];
+                        for (int i = 0; i < values.length; i++)
                         {
-                            last = fields.next().value();
+                            values[i] = fields.next().value();
                         }
-                        assertEquals(seq == 0 ? 0.75 : 0.0, last, "device_risk of v2 event " + seq);
+                        assertEquals(seq == 1 ? 0.75 : 0.0, values[6], "device_risk of v2 event " + seq + " (sent, or its default)");
+                        assertEquals(0.0, values[7], "new_device of v2 event " + seq + " (its default)");
                     }
                 }
             }, 1000) > 0)
@@ -134,7 +135,7 @@ class TopicSchemaChangeTest
                 // read on
             }
             assertEquals(acked, journaledV1, "every acknowledged v1 event is in journal in");
-            assertEquals(Map.of(0L, 7, 1L, 7), fieldsBySeqOfV2);
+            assertEquals(Map.of(1L, 8, 2L, 8), fieldsBySeqOfV2);
             awaitScored(server, 2, 2);
         }
 
@@ -152,7 +153,7 @@ class TopicSchemaChangeTest
                 assertTrue(producer.awaitAllAcknowledged(java.time.Duration.ofSeconds(30)));
             }
             assertEquals(List.of(), nacksAfter);
-            assertEquals(Set.of(0L), ackedAfter);
+            assertEquals(Set.of(1L), ackedAfter);
         }
     }
 
@@ -168,24 +169,24 @@ class TopicSchemaChangeTest
                 ClientConfig.of("127.0.0.1", server.address().getPort()).withProducer(5, 1), listener(acked, nacks)))
             {
                 final long t = System.currentTimeMillis() * 1_000_000L;
-                producer.send("payments", 1, t, V1);                                                  // 0 ok
-                producer.sendVersion("payments", 9, 1, t, V1);                                        // 1 UNKNOWN_SCHEMA_VERSION
-                producer.send("payments", 1, t, 42.5, 5411, 18, 3.2, 1400);                           // 2 MISSING_FIELD
-                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 2.0);         // 3 VALUE_OUT_OF_RANGE
-                producer.send("payments", 1, t, Double.NaN, 5411, 18, 3.2, 1400, 1);                  // 4 NOT_A_NUMBER
-                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 0.5, 0.5);    // 5 WRONG_FIELD_TYPE
-                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 0.5, 1, 9);   // 6 FIELD_COUNT_MISMATCH
-                producer.send("payments", 1, t, V1);                                                  // 7 ok
+                producer.send("payments", 1, t, V1);                                                  // 1 ok
+                producer.sendVersion("payments", 9, 1, t, V1);                                        // 2 UNKNOWN_SCHEMA_VERSION
+                producer.send("payments", 1, t, 42.5, 5411, 18, 3.2, 1400);                           // 3 MISSING_FIELD
+                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 2.0);         // 4 VALUE_OUT_OF_RANGE
+                producer.send("payments", 1, t, Double.NaN, 5411, 18, 3.2, 1400, 1);                  // 5 NOT_A_NUMBER
+                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 0.5, 0.5);    // 6 WRONG_FIELD_TYPE
+                producer.sendVersion("payments", 2, 1, t, 42.5, 5411, 18, 3.2, 1400, 1, 0.5, 1, 9);   // 7 FIELD_COUNT_MISMATCH
+                producer.send("payments", 1, t, V1);                                                  // 8 ok
                 assertTrue(producer.awaitAllAcknowledged(java.time.Duration.ofSeconds(30)));
             }
-            assertEquals(Set.of(0L, 7L), acked, "the valid events around the refused ones were accepted");
-            final List<String> expected = List.of("1 UNKNOWN_SCHEMA_VERSION", "2 MISSING_FIELD", "3 VALUE_OUT_OF_RANGE",
-                "4 NOT_A_NUMBER", "5 WRONG_FIELD_TYPE", "6 FIELD_COUNT_MISMATCH");
+            assertEquals(Set.of(1L, 8L), acked, "the valid events around the refused ones were accepted");
+            final List<String> expected = List.of("2 UNKNOWN_SCHEMA_VERSION", "3 MISSING_FIELD", "4 VALUE_OUT_OF_RANGE",
+                "5 NOT_A_NUMBER", "6 WRONG_FIELD_TYPE", "7 FIELD_COUNT_MISMATCH");
             assertEquals(expected, nacks.stream().map(n -> n.substring(0, n.indexOf(':'))).sorted().toList());
-            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("2 MISSING_FIELD") && n.contains("'tx_count_1m'")), nacks.toString());
-            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("3 VALUE_OUT_OF_RANGE") && n.contains("'device_risk'") &&
+            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("3 MISSING_FIELD") && n.contains("'tx_count_1m'")), nacks.toString());
+            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("4 VALUE_OUT_OF_RANGE") && n.contains("'device_risk'") &&
                 n.contains("[0, 1]")), nacks.toString());
-            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("5 WRONG_FIELD_TYPE") && n.contains("'new_device'") &&
+            assertTrue(nacks.stream().anyMatch(n -> n.startsWith("6 WRONG_FIELD_TYPE") && n.contains("'new_device'") &&
                 n.contains("bool")), nacks.toString());
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (server.deadLetters().written() < 6 && System.nanoTime() < deadline)
@@ -209,7 +210,7 @@ class TopicSchemaChangeTest
         assertEquals(0, json.status(), json.err());
         final com.fasterxml.jackson.databind.JsonNode missing = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
             json.out().lines().filter(l -> l.contains("MISSING_FIELD")).findFirst().orElseThrow());
-        assertEquals(2, missing.get("seq").asLong());
+        assertEquals(3, missing.get("seq").asLong());
         assertEquals(ErrorCode.MISSING_FIELD.code(), missing.get("code").asInt());
         assertEquals(5, missing.get("event").get("fields").size());
         assertEquals(missing.get("originalLength").asInt(), missing.get("keptLength").asInt());
