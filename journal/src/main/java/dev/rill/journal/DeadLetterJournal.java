@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.rill.bus.DeadLetterBuffer;
+import net.openhft.chronicle.core.time.TimeProvider;
 import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -50,9 +51,17 @@ public final class DeadLetterJournal implements AutoCloseable
     public DeadLetterJournal(
         final JournalConfig journalConfig, final DeadLetterConfig config, final DeadLetterBuffer buffer, final Consumer<String> log)
     {
+        this(journalConfig, config, buffer, log, null, true);
+    }
+
+    /** As the public constructor, with the queue's clock (tests roll cycles) and whether retention runs on its own thread. */
+    DeadLetterJournal(
+        final JournalConfig journalConfig, final DeadLetterConfig config, final DeadLetterBuffer buffer, final Consumer<String> log,
+        final TimeProvider time, final boolean startRetention)
+    {
         this.buffer = buffer;
         this.log = log;
-        this.journal = ChronicleJournal.open(journalConfig.withPretouch(false), NAME);
+        this.journal = ChronicleJournal.open(journalConfig.withPretouch(false), NAME, time);
         JournalRetention r = null;
         AgentRunner a = null;
         try
@@ -60,7 +69,7 @@ public final class DeadLetterJournal implements AutoCloseable
             if (config.retentionConfig().enabled())
             {
                 r = new JournalRetention(config.retentionConfig(), List.of(new JournalRetention.Retained(journal,
-                    () -> Long.MAX_VALUE, "nothing (dead letters are kept for deadLetter.retention only)")), log);
+                    () -> Long.MAX_VALUE, "nothing (dead letters are kept for deadLetter.retention only)")), log, startRetention);
             }
             a = new AgentRunner(new SleepingMillisIdleStrategy(1), e -> log.accept("dead-letter writer: " + e), null, new Writer());
             AgentRunner.startOnThread(a, runnable ->
