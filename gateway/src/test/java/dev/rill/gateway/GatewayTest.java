@@ -76,7 +76,8 @@ class GatewayTest
                 sender.start();
 
                 assertNackCode(bus, RawClient.event(1, "no-such-topic", 1, 2), ErrorCode.UNKNOWN_TOPIC, 1);
-                assertNackCode(bus, RawClient.event(2, "payments", 1), ErrorCode.FIELD_COUNT_MISMATCH, 2);
+                assertNackCode(bus, RawClient.event(2, "payments", 1), ErrorCode.MISSING_FIELD, 2); // fewer than the required fields
+                assertNackCode(bus, RawClient.event(2, "payments", 1, 2, 3), ErrorCode.FIELD_COUNT_MISMATCH, 2); // more than the version has
                 assertNackCode(bus, RawClient.event(3, "payments", Double.NaN, 2), ErrorCode.NOT_A_NUMBER, 3);
                 assertNackCode(bus, RawClient.event(4, "payments", 1, Double.POSITIVE_INFINITY), ErrorCode.NOT_A_NUMBER, 4);
                 assertNackCode(bus, withHeader(RawClient.event(5, "payments", 1, 2), 2, 99), ErrorCode.UNKNOWN_MESSAGE_TYPE, -1);
