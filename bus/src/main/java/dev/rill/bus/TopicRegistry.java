@@ -8,7 +8,9 @@ import org.agrona.DirectBuffer;
 /**
  * The configured topics, found by the bytes of their name without allocating.
  *
- * <p>Immutable after construction, so any thread may read it. Topics are few (tens), so a
+ * <p>Immutable after construction, so any thread may read it; a schema change makes a new registry
+ * ({@link #withTopic}) that {@link TopicCatalog} swaps in. A topic's id is its position, the same
+ * in every registry derived from the first. Topics are few (tens), so a
  * linear scan comparing lengths first beats hashing the name.
  */
 public final class TopicRegistry
@@ -31,6 +33,25 @@ public final class TopicRegistry
                 }
             }
         }
+    }
+
+    /**
+     * @return a registry like this one with the topic of the same name replaced by {@code topic}
+     * (same id), or with {@code topic} added at the end when none has its name.
+     */
+    public TopicRegistry withTopic(final TopicSchema topic)
+    {
+        final java.util.ArrayList<TopicSchema> list = new java.util.ArrayList<>(List.of(topics));
+        final int id = find(topic.name());
+        if (id < 0)
+        {
+            list.add(topic);
+        }
+        else
+        {
+            list.set(id, topic);
+        }
+        return new TopicRegistry(list);
     }
 
     /**

@@ -76,7 +76,8 @@ public final class FrameDecoder extends ByteToMessageDecoder
                 {
                     return;
                 }
-                listener.onOversizedFrame(ctx, peekEventSeq(in, start + LENGTH_FIELD, peek), length);
+                listener.onOversizedFrame(ctx, peekEventSeq(in, start + LENGTH_FIELD, peek), length, in, start + LENGTH_FIELD,
+                    Math.min(length, in.readableBytes() - LENGTH_FIELD));
                 in.skipBytes(LENGTH_FIELD);
                 bytesToDiscard = length;
                 continue;

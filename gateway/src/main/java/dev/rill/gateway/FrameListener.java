@@ -24,6 +24,16 @@ public interface FrameListener
      */
     void onOversizedFrame(ChannelHandlerContext ctx, long seq, int length);
 
+    /**
+     * As {@link #onOversizedFrame(ChannelHandlerContext, long, int)}, with the frame's first bytes
+     * that have arrived (for the dead-letter journal); valid during the call only.
+     */
+    default void onOversizedFrame(
+        final ChannelHandlerContext ctx, final long seq, final int length, final ByteBuf head, final int headOffset, final int headLength)
+    {
+        onOversizedFrame(ctx, seq, length);
+    }
+
     /** A length prefix that cannot be right: the stream is unusable from here. */
     void onBadFrameLength(ChannelHandlerContext ctx, int length);
 }

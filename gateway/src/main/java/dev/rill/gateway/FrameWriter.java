@@ -104,7 +104,7 @@ public final class FrameWriter
         final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
         final byte[] topic, final double[] fields, final int fieldCount)
     {
-        return event(alloc, producerId, seq, key, eventTimeNanos, topic, fields, fieldCount, (byte)0);
+        return event(alloc, producerId, seq, key, eventTimeNanos, 0, topic, fields, fieldCount, (byte)0);
     }
 
     /**
@@ -117,10 +117,35 @@ public final class FrameWriter
         final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
         final byte[] topic, final double[] fields, final int fieldCount, final byte options)
     {
+        return event(alloc, producerId, seq, key, eventTimeNanos, 0, topic, fields, fieldCount, options);
+    }
+
+    /**
+     * Encodes an Event frame of a schema version of its topic (docs/protocol.md §13.1).
+     *
+     * @param schemaVersion the topic's schema version the values follow; 0 means version 1.
+     */
+    public ByteBuf event(
+        final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
+        final int schemaVersion, final byte[] topic, final double[] fields, final int fieldCount)
+    {
+        return event(alloc, producerId, seq, key, eventTimeNanos, schemaVersion, topic, fields, fieldCount, (byte)0);
+    }
+
+    /**
+     * Encodes an Event frame of a schema version of its topic that may ask for a Reply.
+     *
+     * @param schemaVersion the topic's schema version the values follow; 0 means version 1.
+     * @param options       {@code EventOptions} bits: 0, REPLY or REPLY_ONLY.
+     */
+    public ByteBuf event(
+        final ByteBufAllocator alloc, final long producerId, final long seq, final long key, final long eventTimeNanos,
+        final int schemaVersion, final byte[] topic, final double[] fields, final int fieldCount, final byte options)
+    {
         final ByteBuf buf = begin(alloc, eventLength(topic.length, fieldCount));
         event.wrapAndApplyHeader(view, 0, header)
             .producerId(producerId).seq(seq).key(key).eventTimeNanos(eventTimeNanos).ingestTimeNanos(0).connectionId(0)
-            .schemaVersion(0);
+            .schemaVersion(schemaVersion);
         view.putByte(HEADER + EventEncoder.optionsEncodingOffset(), options); // pooled memory is not zeroed
         final EventEncoder.FieldsEncoder group = event.fieldsCount(fieldCount);
         for (int i = 0; i < fieldCount; i++)

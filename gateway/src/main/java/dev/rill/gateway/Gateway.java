@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.rill.bus.AckSink;
 import dev.rill.bus.CapacityListener;
+import dev.rill.bus.DeadLetterBuffer;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.DiskSpaceListener;
 import dev.rill.bus.ConfigException;
@@ -23,6 +24,7 @@ import dev.rill.bus.Journal;
 import dev.rill.bus.Pipeline;
 import dev.rill.bus.ResultListener;
 import dev.rill.bus.SubscriberPositions;
+import dev.rill.bus.TopicCatalog;
 import dev.rill.bus.TopicRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -65,8 +67,9 @@ import org.agrona.concurrent.SystemNanoClock;
 public final class Gateway implements AckSink, ResultListener, CapacityListener, DiskSpaceListener, AutoCloseable
 {
     private final GatewayConfig config;
-    private final TopicRegistry topics;
+    private final TopicCatalog topics;
     private final EpochNanoClock clock;
+    private DeadLetterBuffer deadLetters;
     private Pipeline pipeline;
     private Journal out;
     private final AtomicReferenceArray<ServerConnection> connections;
@@ -101,6 +104,15 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
 
     public Gateway(final GatewayConfig config, final TopicRegistry topics, final EpochNanoClock clock)
     {
+        this(config, new TopicCatalog(topics), clock);
+    }
+
+    /**
+     * @param topics the topic registry in force; the gateway validates each event against its
+     *               current snapshot, so a schema version added there applies from the next event.
+     */
+    public Gateway(final GatewayConfig config, final TopicCatalog topics, final EpochNanoClock clock)
+    {
         this.config = Objects.requireNonNull(config, "config");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -109,10 +121,10 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         this.connectionMask = tableSize - 1;
         for (final String topic : config.lateness().topics().keySet())
         {
-            if (topics.find(topic) < 0)
+            if (topics.current().find(topic) < 0)
             {
                 throw ConfigException.invalid("gateway.lateness.topics." + topic, topic, "a topic configured under topics: " +
-                    topics.topics().stream().map(t -> t.name()).toList());
+                    topics.current().topics().stream().map(t -> t.name()).toList());
             }
         }
     }
@@ -138,6 +150,28 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     {
         this.positions = Objects.requireNonNull(positions, "positions");
         return this;
+    }
+
+    /**
+     * Hands every refused frame to this buffer, which the dead-letter writer drains into the
+     * dead-letter journal. Without it, refusals are only counted. Call before {@link #start()}.
+     */
+    public Gateway deadLetters(final DeadLetterBuffer deadLetters)
+    {
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        return this;
+    }
+
+    /** @return the dead-letter hand-off, or null when refused frames are only counted. */
+    public DeadLetterBuffer deadLetters()
+    {
+        return deadLetters;
+    }
+
+    /** @return the topic registry in force and where schema changes are put in force. */
+    public TopicCatalog topicCatalog()
+    {
+        return topics;
     }
 
     /**
@@ -516,7 +550,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
 
     TopicRegistry topics()
     {
-        return topics;
+        return topics.current();
     }
 
     EpochNanoClock clock()

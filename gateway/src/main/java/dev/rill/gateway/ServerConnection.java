@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.rill.bus.DeadLetterBuffer;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
@@ -21,6 +22,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -63,6 +65,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the frame stays unread). The pipeline thread fills the slot when the Result is published
  * ({@link #reply}); the drain task that sends the Ack first sends every queued Reply, so a Reply
  * always goes out before, or in the same write as, the Ack that covers its seq.
+ *
+ * <p>Dead letters: {@link #nack} and {@link #fail} are the refusal paths; each refused frame (and
+ * each frame dropped after a fatal Error) is also handed to the gateway's {@link DeadLetterBuffer}
+ * with the peer, ids, seq, code, reason and the frame's first bytes, except while the disk is below
+ * its reserve (then it is only counted). Handing over never blocks: a full buffer drops and counts.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -100,13 +107,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private final LatenessCheck lateness;
     private final ReplyOutbox replies;
     private boolean replyPaused;
+    private final DeadLetterBuffer.Producer deadLetters;
+    private String peer = "";
+    private boolean inFrame;
+    private int frameLength;
+    private ErrorCode failCode;
 
     ServerConnection(final Gateway gateway, final int id)
     {
         this.gateway = gateway;
         this.id = id;
         this.pipeline = gateway.pipeline();
-        this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
+        this.validator = new EventValidator(gateway.topicCatalog(), pipeline.config().maxFields());
+        this.deadLetters = gateway.deadLetters() == null ? null : gateway.deadLetters().newProducer();
         this.subscriber = new SubscriberSession(gateway, this, writer);
         this.lateness = new LatenessCheck(gateway.config().lateness(), gateway.topics());
         this.replies = new ReplyOutbox(gateway.config().maxPendingReplies(), writer);
@@ -131,6 +144,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
         channel = ctx.channel();
+        peer = String.valueOf(channel.remoteAddress());
         super.channelActive(ctx);
     }
 
@@ -190,15 +204,32 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int offset, final int length)
     {
-        if (failed)
-        {
-            return true; // after a fatal Error nothing more is processed: the connection is closing
-        }
-        if (gateway.closing())
+        if (gateway.closing() && !failed)
         {
             return false; // leave it unread: the producer resends what was not acknowledged
         }
         FrameWriter.wrap(view, buffer, offset, length);
+        if (failed)
+        {
+            // After a fatal Error nothing more is processed (the connection is closing); kept as a dead letter.
+            deadLetter(failCode, peekSeq(length), "frame dropped: the connection had already failed with " + failCode +
+                " and is closing", view, 0, length, length);
+            return true;
+        }
+        inFrame = true;
+        frameLength = length;
+        try
+        {
+            return dispatch(ctx, length);
+        }
+        finally
+        {
+            inFrame = false;
+        }
+    }
+
+    private boolean dispatch(final ChannelHandlerContext ctx, final int length)
+    {
         header.wrap(view, 0);
         final int templateId = header.templateId();
         if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
@@ -244,13 +275,32 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public void onOversizedFrame(final ChannelHandlerContext ctx, final long seq, final int length)
     {
-        nack(ctx, seq, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes exceeds the maximum of " +
-            gateway.maxFrameLength() + " (Welcome.maxFrameLength)");
+        onOversizedFrame(ctx, seq, length, null, 0, 0);
+    }
+
+    @Override
+    public void onOversizedFrame(
+        final ChannelHandlerContext ctx, final long seq, final int length, final ByteBuf head, final int headOffset, final int headLength)
+    {
+        final String message = "frame of " + length + " bytes exceeds the maximum of " + gateway.maxFrameLength() +
+            " (Welcome.maxFrameLength)";
+        gateway.countRefused(ErrorCode.FRAME_TOO_LARGE);
+        ctx.write(writer.nack(ctx.alloc(), seq, ErrorCode.FRAME_TOO_LARGE, message), ctx.voidPromise());
+        if (head != null && headLength > 0)
+        {
+            FrameWriter.wrap(view, head, headOffset, headLength);
+            deadLetter(ErrorCode.FRAME_TOO_LARGE, seq, message, view, 0, headLength, length);
+        }
+        else
+        {
+            deadLetter(ErrorCode.FRAME_TOO_LARGE, seq, message, null, 0, 0, length);
+        }
     }
 
     @Override
     public void onBadFrameLength(final ChannelHandlerContext ctx, final int length)
     {
+        inFrame = false;
         fail(ctx, ErrorCode.BAD_FRAME_LENGTH, "frame length " + length + " is below the 8-byte message header");
     }
 
@@ -287,6 +337,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return onOverQuota(ctx, seq, length, quotaNow);
         }
+        final int fullLength = length + (validator.fieldCount() - validator.wireCount()) * Double.BYTES -
+            validator.wireCount() * (validator.wireEntryLength() - Double.BYTES);
+        if (fullLength > pipeline.slot(0).encoded().capacity())
+        {
+            nack(ctx, seq, ErrorCode.EVENT_TOO_LARGE, "with its optional fields' defaults the event would be " + fullLength +
+                " bytes, above the slot's " + pipeline.slot(0).encoded().capacity() + "; send fewer or shorter values");
+            return true;
+        }
         final byte options = options(length);
         if (options != 0 && !replyRoom())
         {
@@ -309,12 +367,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         try
         {
             slot.clear();
-            slot.encoded().putBytes(0, view, 0, length);
+            final int encodedLength = copyEvent(slot, length);
             final int block = MessageHeaderDecoder.ENCODED_LENGTH;
             slot.encoded().putLong(block + EventDecoder.producerIdEncodingOffset(), producerId, EventDecoder.BYTE_ORDER);
             slot.encoded().putLong(block + EventDecoder.ingestTimeNanosEncodingOffset(), now, EventDecoder.BYTE_ORDER);
             slot.encoded().putInt(block + EventDecoder.connectionIdEncodingOffset(), id, EventDecoder.BYTE_ORDER);
-            slot.encodedLength(length)
+            slot.encodedLength(encodedLength)
                 .producerId(producerId)
                 .seq(seq)
                 .key(validator.key())
@@ -363,6 +421,38 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             gateway.connectionReplyPaused();
         }
         return false;
+    }
+
+    /**
+     * Copies the validated event into the slot. When the producer left out optional fields (or sent
+     * wider group entries), the copy is re-encoded with every value of its schema version, 8-byte
+     * entries, so journal "in" holds the full event; else it is the frame as sent.
+     *
+     * @return the copy's length.
+     */
+    private int copyEvent(final EventSlot slot, final int length)
+    {
+        final int count = validator.wireCount();
+        final int full = validator.fieldCount();
+        final int entry = validator.wireEntryLength();
+        if (count == full && entry == Double.BYTES)
+        {
+            slot.encoded().putBytes(0, view, 0, length);
+            return length;
+        }
+        final int group = validator.groupOffset();
+        final int afterGroup = group + 4 + count * entry;
+        slot.encoded().putBytes(0, view, 0, group);
+        slot.encoded().putShort(group, (short)Double.BYTES, EventDecoder.BYTE_ORDER);
+        slot.encoded().putShort(group + 2, (short)full, EventDecoder.BYTE_ORDER);
+        final double[] values = validator.fields();
+        for (int i = 0; i < full; i++)
+        {
+            slot.encoded().putDouble(group + 4 + i * Double.BYTES, values[i], EventDecoder.BYTE_ORDER);
+        }
+        final int rest = group + 4 + full * Double.BYTES;
+        slot.encoded().putBytes(rest, view, afterGroup, length - afterGroup);
+        return rest + length - afterGroup;
     }
 
     private boolean onHello(final ChannelHandlerContext ctx, final int length)
@@ -465,7 +555,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             pauseForDisk();
             return false; // the frame stays in the decoder and is read again on resume
         }
-        nack(ctx, seq, ErrorCode.DISK_FULL, DISK_FULL_MESSAGE);
+        nack(ctx, seq, ErrorCode.DISK_FULL, DISK_FULL_MESSAGE); // the dead-letter journal shares the full disk: counted only
         return true;
     }
 
@@ -540,14 +630,57 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     {
         gateway.countRefused(code);
         ctx.write(writer.nack(ctx.alloc(), seq, code, message), ctx.voidPromise());
+        deadLetterOfFrame(code, seq, message);
     }
 
     private void fail(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
     {
         failed = true;
+        failCode = code;
         gateway.countRefused(code);
+        deadLetterOfFrame(code, inFrame ? peekSeq(frameLength) : -1, message);
         ctx.writeAndFlush(writer.error(ctx.alloc(), code, message)).addListener(ChannelFutureListener.CLOSE);
         ctx.channel().config().setAutoRead(false);
+    }
+
+    /** The frame being handled (if any) was refused: keep it as a dead letter. Event loop. */
+    private void deadLetterOfFrame(final ErrorCode code, final long seq, final String message)
+    {
+        if (inFrame)
+        {
+            deadLetter(code, seq, message, view, 0, frameLength, frameLength);
+        }
+        else
+        {
+            deadLetter(code, seq, message, null, 0, 0, 0);
+        }
+    }
+
+    private void deadLetter(
+        final ErrorCode code, final long seq, final String reason, final DirectBuffer bytes, final int offset, final int length,
+        final int originalLength)
+    {
+        if (deadLetters == null)
+        {
+            return;
+        }
+        if (code == ErrorCode.DISK_FULL || gateway.diskBelowReserve())
+        {
+            gateway.deadLetters().countDiskFull();
+            return;
+        }
+        deadLetters.offer(gateway.clock().nanoTime(), code, id, producerId, seq, peer, "", reason, bytes, offset, length, originalLength);
+    }
+
+    /** @return the seq of the Event message in {@code view}, or -1 when it is no Event or too short. */
+    private long peekSeq(final int length)
+    {
+        final int seqEnd = MessageHeaderDecoder.ENCODED_LENGTH + EventDecoder.seqEncodingOffset() + Long.BYTES;
+        if (length < seqEnd || (view.getShort(2, EventDecoder.BYTE_ORDER) & 0xFFFF) != EventDecoder.TEMPLATE_ID)
+        {
+            return -1;
+        }
+        return view.getLong(MessageHeaderDecoder.ENCODED_LENGTH + EventDecoder.seqEncodingOffset(), EventDecoder.BYTE_ORDER);
     }
 
     /** Sends Error and closes; call on the event loop. */

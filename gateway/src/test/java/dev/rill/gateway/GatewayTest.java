@@ -76,7 +76,8 @@ class GatewayTest
                 sender.start();
 
                 assertNackCode(bus, RawClient.event(1, "no-such-topic", 1, 2), ErrorCode.UNKNOWN_TOPIC, 1);
-                assertNackCode(bus, RawClient.event(2, "payments", 1), ErrorCode.FIELD_COUNT_MISMATCH, 2);
+                assertNackCode(bus, RawClient.event(2, "payments", 1), ErrorCode.MISSING_FIELD, 2); // fewer than the required fields
+                assertNackCode(bus, RawClient.event(2, "payments", 1, 2, 3), ErrorCode.FIELD_COUNT_MISMATCH, 2); // more than the version has
                 assertNackCode(bus, RawClient.event(3, "payments", Double.NaN, 2), ErrorCode.NOT_A_NUMBER, 3);
                 assertNackCode(bus, RawClient.event(4, "payments", 1, Double.POSITIVE_INFINITY), ErrorCode.NOT_A_NUMBER, 4);
                 assertNackCode(bus, withHeader(RawClient.event(5, "payments", 1, 2), 2, 99), ErrorCode.UNKNOWN_MESSAGE_TYPE, -1);
@@ -381,6 +382,24 @@ class GatewayTest
             assertEquals(dev.rill.bus.codec.AckDecoder.TEMPLATE_ID, RawClient.templateId(raw.readFrame()));
             raw.sendFrame(RawClient.event(5, "payments", 1, 2));
             assertCode(raw.readFrame(), ErrorCode.SEQ_NOT_INCREASING, 5);
+        }
+    }
+
+    @Test
+    void aVersionOneEventWithItsShorterBlockIsAcceptedAndAVersionFourEventWithoutItsNewFieldsIsMalformed() throws Exception
+    {
+        try (TestBus bus = new TestBus(dir))
+        {
+            try (RawClient raw = helloed(bus))
+            {
+                final byte[] old = RawClient.eventVersionOne(1, "payments", 1, 2);
+                assertEquals(EventDecoder.BLOCK_LENGTH - 3, RawClient.blockLength(old));
+                raw.sendFrame(old);
+                awaitAck(raw, 1);
+            }
+            // version 4 in the header but the 44-byte block of version 1: schemaVersion and options are missing
+            assertNackCode(bus, withHeader(RawClient.eventVersionOne(2, "payments", 1, 2), 6, 4), ErrorCode.MALFORMED_MESSAGE, -1);
+            assertEquals(1, bus.gateway.refusedCount(ErrorCode.MALFORMED_MESSAGE));
         }
     }
 

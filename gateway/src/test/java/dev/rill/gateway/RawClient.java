@@ -94,6 +94,11 @@ final class RawClient implements AutoCloseable
         }
     }
 
+    static int blockLength(final byte[] message)
+    {
+        return new UnsafeBuffer(message).getShort(0, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+    }
+
     static int templateId(final byte[] message)
     {
         return new MessageHeaderDecoder().wrap(new UnsafeBuffer(message), 0).templateId();
@@ -124,6 +129,24 @@ final class RawClient implements AutoCloseable
         }
         event.topic(topic);
         return copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+    }
+
+    /**
+     * An Event as a version 1 to 3 client encodes it: header version 1, a 44-byte block (no
+     * schemaVersion, no options), then the fields and the topic.
+     */
+    static byte[] eventVersionOne(final long seq, final String topic, final double... fields)
+    {
+        final byte[] current = event(seq, topic, fields);
+        final int header = MessageHeaderEncoder.ENCODED_LENGTH;
+        final int oldBlock = EventEncoder.schemaVersionEncodingOffset();
+        final byte[] old = new byte[current.length - (EventEncoder.BLOCK_LENGTH - oldBlock)];
+        System.arraycopy(current, 0, old, 0, header + oldBlock);
+        System.arraycopy(current, header + EventEncoder.BLOCK_LENGTH, old, header + oldBlock, current.length - header - EventEncoder.BLOCK_LENGTH);
+        final UnsafeBuffer buffer = new UnsafeBuffer(old);
+        buffer.putShort(0, (short)oldBlock, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return old;
     }
 
     static byte[] copy(final UnsafeBuffer buffer, final int length)

@@ -24,6 +24,8 @@ public final class FeatureExtractor
     private final FeatureTransform[] transforms;
     private final double[][] params;
     private final double[][] integerInputTable;
+    private final int topicFieldCount;
+    private final double[] absentValue;
 
     /**
      * @param descriptor the model whose inputs to produce.
@@ -32,9 +34,23 @@ public final class FeatureExtractor
      */
     public FeatureExtractor(final ModelDescriptor descriptor, final TopicSchema topic)
     {
+        this(descriptor, topic, List.of());
+    }
+
+    /**
+     * An extractor of a topic with streaming features: each event carries them after its own
+     * values ({@code fields[fieldCount ..]}), wherever its schema version ends.
+     *
+     * @param streamingFeatures names of the streaming features, in the order they follow the event's values.
+     * @throws ConfigException naming the first feature whose field neither the topic nor the streaming features have.
+     */
+    public FeatureExtractor(final ModelDescriptor descriptor, final TopicSchema topic, final List<String> streamingFeatures)
+    {
         Objects.requireNonNull(descriptor, "descriptor");
         Objects.requireNonNull(topic, "topic");
         final List<FeatureSpec> features = descriptor.features();
+        topicFieldCount = topic.fields().size();
+        absentValue = new double[features.size()];
         modelName = descriptor.name() + "/" + descriptor.version();
         topicName = topic.name();
         featureCount = features.size();
@@ -45,13 +61,19 @@ public final class FeatureExtractor
         for (int i = 0; i < featureCount; i++)
         {
             final FeatureSpec spec = features.get(i);
-            final int index = topic.fieldIndex(spec.field());
+            final int streaming = streamingFeatures.indexOf(spec.field());
+            final int index = topic.fieldIndex(spec.field()) >= 0 ? topic.fieldIndex(spec.field()) :
+                streaming >= 0 ? topicFieldCount + streaming : -1;
             if (index < 0)
             {
+                final List<String> all = new java.util.ArrayList<>(topic.fields());
+                all.addAll(streamingFeatures);
                 throw new ConfigException("model " + modelName + " cannot score topic '" + topic.name() +
                     "': feature '" + spec.name() + "' needs field '" + spec.field() + "' but the topic's fields are " +
-                    topic.fields() + "; add the field to the topic or map the topic to a model that does not need it");
+                    all + "; add the field to the topic or map the topic to a model that does not need it");
             }
+            // A field added by a later schema version is absent from events of earlier versions: its default stands in.
+            absentValue[i] = index < topicFieldCount ? defaultOf(topic, index) : 0.0;
             fieldIndex[i] = index;
             transforms[i] = spec.transform();
             params[i] = spec.paramArray();
@@ -82,16 +104,35 @@ public final class FeatureExtractor
      */
     public void extract(final double[] fields, final FloatBuffer rows, final int row)
     {
+        extract(fields, topicFieldCount, rows, row);
+    }
+
+    /**
+     * As {@link #extract(double[], FloatBuffer, int)} for an event of any schema version of the
+     * topic: its own values are {@code fields[0 .. fieldCount)}, its streaming features (if any)
+     * follow them. A field the event's version does not have reads as that field's default.
+     * Does not allocate.
+     */
+    public void extract(final double[] fields, final int fieldCount, final FloatBuffer rows, final int row)
+    {
         final int base = row * featureCount;
         for (int i = 0; i < featureCount; i++)
         {
-            final double x = fields[fieldIndex[i]];
+            final int index = fieldIndex[i];
+            final double x = index < topicFieldCount ?
+                (index < fieldCount ? fields[index] : absentValue[i]) : fields[fieldCount + index - topicFieldCount];
             final double[] table = integerInputTable[i];
             final int k = (int)x;
             final double feature = table != null && k == x && k >= 0 && k < table.length ?
                 table[k] : transforms[i].apply(x, params[i]);
             rows.put(base + i, (float)feature);
         }
+    }
+
+    private static double defaultOf(final TopicSchema topic, final int index)
+    {
+        final double d = topic.latest().defaultValue(index);
+        return Double.isNaN(d) ? 0.0 : d;
     }
 
     /**

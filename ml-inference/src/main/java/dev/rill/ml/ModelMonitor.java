@@ -35,7 +35,7 @@ public final class ModelMonitor implements AutoCloseable
     private static final System.Logger LOG = System.getLogger(ModelMonitor.class.getName());
     private static final int BATCH_MESSAGE = 1;
     private static final int HEADER = 24;          // generation, count, pad, threshold
-    private static final int ROW_HEADER = 16;      // topicId, fieldCount, flags, pad
+    private static final int ROW_HEADER = 16;      // topicId, fieldCount (with features), flags, the event's own field count
     private static final long DELTA_UNITS = 1_000_000; // |delta| recorded in millionths
 
     /** What the shadow did, since it was set. Deltas are shadow minus primary, absolute. */
@@ -208,6 +208,7 @@ public final class ModelMonitor implements AutoCloseable
             b.putInt(at, slot.topicId());
             b.putInt(at + 4, fields);
             b.putInt(at + 8, slot.flags());
+            b.putInt(at + 12, slot.fieldCount());
             b.putDouble(at + ROW_HEADER, slot.score());
             at += ROW_HEADER + Double.BYTES;
             final double[] values = slot.fields();
@@ -377,6 +378,7 @@ public final class ModelMonitor implements AutoCloseable
             final int topicId = b.getInt(at);
             final int fields = b.getInt(at + 4);
             final byte flags = (byte)b.getInt(at + 8);
+            final int eventFields = b.getInt(at + 12);
             final double score = b.getDouble(at + ROW_HEADER);
             at += ROW_HEADER + Double.BYTES;
             for (int f = 0; f < fields && f < fieldScratch.length; f++)
@@ -390,7 +392,7 @@ public final class ModelMonitor implements AutoCloseable
                 final FeatureExtractor extractor = s.extractor(topicId);
                 if (extractor != null)
                 {
-                    extractor.extract(fieldScratch, s.scorer().inputRows(), shadowRows);
+                    extractor.extract(fieldScratch, eventFields, s.scorer().inputRows(), shadowRows);
                     primaryScores[shadowRows] = (float)score;
                     rowTopic[shadowRows] = topicId;
                     rowFlags[shadowRows] = flags;
@@ -402,7 +404,7 @@ public final class ModelMonitor implements AutoCloseable
                 final FeatureExtractor extractor = p.model().extractor(topicId);
                 if (extractor != null)
                 {
-                    extractor.extract(fieldScratch, p.rows(), primaryRows);
+                    extractor.extract(fieldScratch, eventFields, p.rows(), primaryRows);
                     rowScores[primaryRows++] = (float)score;
                 }
             }

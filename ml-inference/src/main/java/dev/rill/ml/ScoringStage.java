@@ -343,7 +343,7 @@ public final class ScoringStage implements Stage
             {
                 if (primary != null)
                 {
-                    primary.extractor(topicId).extract(slot.fields(), primary.scorer().inputRows(), pendingCount);
+                    primary.extractor(topicId).extract(slot.fields(), slot.fieldCount(), primary.scorer().inputRows(), pendingCount);
                 }
                 pending[pendingCount++] = slot;
             }
@@ -575,7 +575,7 @@ public final class ScoringStage implements Stage
                 final FeatureExtractor extractor = model.extractor(slot.topicId());
                 if (extractor != null)
                 {
-                    extractor.extract(slot.fields(), model.scorer().inputRows(), extracted++);
+                    extractor.extract(slot.fields(), slot.fieldCount(), model.scorer().inputRows(), extracted++);
                 }
             }
         }

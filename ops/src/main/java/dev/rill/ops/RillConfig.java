@@ -22,6 +22,9 @@ import dev.rill.bus.ConfigException;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.TimeSpan;
+import dev.rill.bus.FieldType;
+import dev.rill.bus.SchemaVersion;
+import dev.rill.bus.TopicField;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
@@ -33,6 +36,7 @@ import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
 import dev.rill.journal.CheckpointConfig;
+import dev.rill.journal.DeadLetterConfig;
 import dev.rill.journal.Durability;
 import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalConfig;
@@ -61,12 +65,22 @@ import dev.rill.ops.slo.SloSection;
  * @param features streaming features per key of a topic (sliding windows on event time), checkpointed; empty for none.
  * @param hotspots the hot-key and hot-producer report.
  * @param slo      the SLOs, their burn-rate alerts, the other alert rules and the sinks ({@code slo:} and {@code alerts:}).
+ * @param deadLetter the dead-letter journal of refused frames and its retention ({@code deadLetter:}).
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
     DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features,
-    HotspotConfig hotspots, SloConfig slo)
+    HotspotConfig hotspots, SloConfig slo, DeadLetterConfig deadLetter)
 {
+    /** A configuration with the default dead-letter journal. */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
+        final AdminConfig admin, final List<StreamingFeaturesConfig> features, final HotspotConfig hotspots, final SloConfig slo)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, null);
+    }
+
     /** A configuration with the default hotspot report, SLOs and alerts. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
@@ -130,6 +144,7 @@ public record RillConfig(
         features = features == null ? List.of() : List.copyOf(features);
         hotspots = hotspots == null ? HotspotConfig.defaults() : hotspots;
         slo = slo == null ? SloConfig.defaults() : slo;
+        deadLetter = deadLetter == null ? DeadLetterConfig.defaults() : deadLetter;
         for (int i = 0; i < features.size(); i++)
         {
             final StreamingFeaturesConfig f = features.get(i);
@@ -203,42 +218,52 @@ public record RillConfig(
     public RillConfig withDataDir(final Path dataDir)
     {
         return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features,
-            hotspots, slo);
+            hotspots, slo, deadLetter);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withModel(final ModelConfig model)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withSlo(final SloConfig slo)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     public RillConfig withHotspots(final HotspotConfig hotspots)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+    }
+
+    public RillConfig withTopics(final List<TopicSchema> topics)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+    }
+
+    public RillConfig withDeadLetter(final DeadLetterConfig deadLetter)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
     }
 
     /**
@@ -277,7 +302,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -407,7 +432,7 @@ public record RillConfig(
     record RillFile(
         String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
-        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts)
+        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter)
     {
         RillConfig toConfig(final Path baseDir)
         {
@@ -436,7 +461,8 @@ public record RillConfig(
                 admin == null ? AdminConfig.defaults() : admin.toConfig(AdminConfig.defaults(), baseDir),
                 features == null ? List.of() : FeaturesSection.toConfigs(features),
                 hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()),
-                SloSection.toConfig(slo, alerts));
+                SloSection.toConfig(slo, alerts),
+                deadLetter == null ? DeadLetterConfig.defaults() : deadLetter.toConfig());
         }
     }
 
@@ -681,6 +707,20 @@ public record RillConfig(
         }
     }
 
+    record DeadLetterSection(Boolean enabled, String retention, String maxBytes, String recordBytes, String bufferBytes)
+    {
+        DeadLetterConfig toConfig()
+        {
+            final DeadLetterConfig d = DeadLetterConfig.defaults();
+            return new DeadLetterConfig(
+                enabled == null ? d.enabled() : enabled,
+                retention == null ? d.retention() : "forever".equals(retention) ? null : TimeSpan.parse("deadLetter.retention", retention),
+                maxBytes == null ? d.maxBytes() : ByteSize.parse("deadLetter.maxBytes", maxBytes),
+                recordBytes == null ? d.recordBytes() : (int)Math.min(Integer.MAX_VALUE, ByteSize.parse("deadLetter.recordBytes", recordBytes)),
+                bufferBytes == null ? d.bufferBytes() : (int)Math.min(Integer.MAX_VALUE, ByteSize.parse("deadLetter.bufferBytes", bufferBytes)));
+        }
+    }
+
     record RetentionSection(String maxAge, String maxBytes, String interval)
     {
         RetentionConfig toConfig()
@@ -707,19 +747,176 @@ public record RillConfig(
         }
     }
 
-    record TopicSection(String name, List<String> fields)
+    /**
+     * One entry of {@code topics:}: either the plain form ({@code fields: [a, b]}, version 1 of
+     * required doubles) or {@code versions:}, each an ordered list of typed fields. Also the shape
+     * of {@code rill topic apply FILE} and of {@code <dataDir>/topics.yaml}.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record TopicSection(String name, List<String> fields, List<VersionSection> versions)
     {
         TopicSchema toSchema(final int index)
         {
+            return toSchema("topics[" + index + "]");
+        }
+
+        /**
+         * @param key where the entry is, for messages ("topics[0]").
+         * @throws ConfigException naming the key, the value and what is allowed.
+         */
+        public TopicSchema toSchema(final String key)
+        {
             if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(c -> c > 32 && c < 127))
             {
-                throw ConfigException.invalid("topics[" + index + "].name", name, "1 to 64 printable ASCII characters");
+                throw ConfigException.invalid(key + ".name", name, "1 to 64 printable ASCII characters");
+            }
+            if (fields != null && versions != null)
+            {
+                throw ConfigException.invalid(key, name, "either fields: (one version of required doubles) or versions:, not both");
+            }
+            if (versions == null)
+            {
+                if (fields == null || fields.isEmpty())
+                {
+                    throw ConfigException.invalid(key + ".fields", fields, "a list of at least one field name (or versions:)");
+                }
+                try
+                {
+                    return new TopicSchema(name, fields);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw ConfigException.invalid(key + ".fields", fields, "unique field names (" + e.getMessage() + ")");
+                }
+            }
+            if (versions.isEmpty())
+            {
+                throw ConfigException.invalid(key + ".versions", "[]", "at least one version");
+            }
+            final List<SchemaVersion> list = new ArrayList<>();
+            for (int v = 0; v < versions.size(); v++)
+            {
+                list.add(versions.get(v).toVersion(key + ".versions[" + v + "]", v + 1));
+            }
+            try
+            {
+                return TopicSchema.versioned(name, list);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw ConfigException.invalid(key + ".versions", name, "compatible versions: " + e.getMessage());
+            }
+        }
+
+        /** @return the entry that declares {@code topic}: the plain form when it has one version of required doubles. */
+        public static TopicSection of(final TopicSchema topic)
+        {
+            final boolean plain = topic.versions().size() == 1 && topic.latest().fields().stream()
+                .allMatch(f -> f.equals(TopicField.requiredDouble(f.name())));
+            if (plain)
+            {
+                return new TopicSection(topic.name(), topic.fields(), null);
+            }
+            final List<VersionSection> versions = new ArrayList<>();
+            for (final SchemaVersion v : topic.versions())
+            {
+                versions.add(VersionSection.of(v));
+            }
+            return new TopicSection(topic.name(), null, versions);
+        }
+    }
+
+    /** One schema version: its number (optional; must be its position, 1-based) and its fields in wire order. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record VersionSection(Integer version, List<FieldSection> fields)
+    {
+        SchemaVersion toVersion(final String key, final int number)
+        {
+            if (version != null && version != number)
+            {
+                throw ConfigException.invalid(key + ".version", version, number + ": versions are listed in order, 1, 2, ...");
             }
             if (fields == null || fields.isEmpty())
             {
-                throw ConfigException.invalid("topics[" + index + "].fields", fields, "a list of at least one field name");
+                throw ConfigException.invalid(key + ".fields", fields, "a list of at least one field");
             }
-            return new TopicSchema(name, fields);
+            final List<TopicField> list = new ArrayList<>();
+            for (int f = 0; f < fields.size(); f++)
+            {
+                list.add(fields.get(f).toField(key + ".fields[" + f + "]"));
+            }
+            try
+            {
+                return new SchemaVersion(number, list);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw ConfigException.invalid(key + ".fields", fields.size() + " fields", "valid fields: " + e.getMessage());
+            }
         }
+
+        static VersionSection of(final SchemaVersion v)
+        {
+            final List<FieldSection> fields = new ArrayList<>();
+            for (final TopicField f : v.fields())
+            {
+                fields.add(FieldSection.of(f));
+            }
+            return new VersionSection(v.version(), fields);
+        }
+    }
+
+    /**
+     * One field: name, type (double | int | bool, default double), required (default true),
+     * range (min and/or max, optional), default (an optional field's value when left out; needed
+     * by optional fields).
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record FieldSection(
+        String name, String type, Boolean required, RangeSection range,
+        @com.fasterxml.jackson.annotation.JsonProperty("default") Double defaultValue)
+    {
+        TopicField toField(final String key)
+        {
+            if (name == null || name.isBlank())
+            {
+                throw ConfigException.invalid(key + ".name", name, "a field name");
+            }
+            final FieldType t = type == null ? FieldType.DOUBLE : FieldType.parse(key + ".type", type);
+            final boolean req = required == null || required;
+            if (!req && defaultValue == null)
+            {
+                throw ConfigException.invalid(key + ".default", null, "a default value for optional field '" + name +
+                    "' (what the server fills in when a producer leaves it out)");
+            }
+            if (req && defaultValue != null)
+            {
+                throw ConfigException.invalid(key + ".default", defaultValue, "no default: field '" + name +
+                    "' is required (set required: false to make it optional)");
+            }
+            final double min = range == null || range.min() == null ? Double.NEGATIVE_INFINITY : range.min();
+            final double max = range == null || range.max() == null ? Double.POSITIVE_INFINITY : range.max();
+            try
+            {
+                return new TopicField(name, t, req, min, max, req ? Double.NaN : defaultValue);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw ConfigException.invalid(key, name, "a valid field: " + e.getMessage());
+            }
+        }
+
+        static FieldSection of(final TopicField f)
+        {
+            return new FieldSection(f.name(), f.type().label(), f.required(),
+                f.hasRange() ? new RangeSection(Double.isInfinite(f.min()) ? null : f.min(), Double.isInfinite(f.max()) ? null : f.max()) : null,
+                f.required() ? null : f.defaultValue());
+        }
+    }
+
+    /** Inclusive bounds of a field's values; either may be left out. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record RangeSection(Double min, Double max)
+    {
     }
 }

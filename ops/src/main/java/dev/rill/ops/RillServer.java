@@ -13,6 +13,8 @@ import java.util.function.LongSupplier;
 import dev.rill.bus.ConfigException;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.Pipeline;
+import dev.rill.bus.DeadLetterBuffer;
+import dev.rill.bus.TopicCatalog;
 import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.HotKeys;
 import dev.rill.bus.metrics.PipelineLatencies;
@@ -27,6 +29,7 @@ import dev.rill.journal.DurabilityConfig;
 import dev.rill.journal.JournalRecovery;
 import dev.rill.bus.SubscriberPositions;
 import dev.rill.journal.DiskSpaceMonitor;
+import dev.rill.journal.DeadLetterJournal;
 import dev.rill.journal.JournalRetention;
 import dev.rill.journal.LastResultInIndex;
 import dev.rill.journal.SubscriberPositionStore;
@@ -37,6 +40,8 @@ import dev.rill.ml.ScoringStage;
 import dev.rill.ml.features.FeatureState;
 import dev.rill.ops.admin.AdminServer;
 import dev.rill.ops.admin.ReadOnlyRoute;
+import dev.rill.ops.topic.TopicChanges;
+import dev.rill.ops.topic.TopicStore;
 import dev.rill.ops.http.OperatorPages;
 import dev.rill.ops.telemetry.ServerTelemetry;
 import dev.rill.ops.telemetry.TelemetryTick;
@@ -98,6 +103,9 @@ public final class RillServer implements AutoCloseable
     private volatile boolean listening;
     private long featureWarmupAfter = Journal.NO_INDEX;
     private String featureRecovery = "no streaming features";
+    private TopicCatalog topicCatalog;
+    private DeadLetterBuffer deadLetterBuffer;
+    private DeadLetterJournal deadLetters;
 
     private RillServer(final RillConfig config)
     {
@@ -112,7 +120,10 @@ public final class RillServer implements AutoCloseable
      */
     public static RillServer start(final RillConfig config)
     {
-        final RillServer server = new RillServer(config);
+        // Topic versions applied while the last run was up (rill topic apply) are in force again.
+        final TopicStore topicStore = new TopicStore(config.journal().dataDir());
+        final RillServer server = new RillServer(
+            config.withTopics(topicStore.merge(config.topics(), topicStore.load(), RillServer::warn)));
         try
         {
             server.open();
@@ -135,6 +146,7 @@ public final class RillServer implements AutoCloseable
         final Checkpoint newest = store.loadNewestValid(RillServer::warn); // a damaged newer one is reported here
         JournalStartCheck.requireIntact(config.journal(), IN, newest == null ? JournalStartCheck.FROM_FIRST : newest.inIndex(), OUT);
         final TopicRegistry topics = new TopicRegistry(config.topics());
+        topicCatalog = new TopicCatalog(topics);
         final int maxBatch = config.pipeline().maxBatch();
         final FeatureState features = new FeatureState(config.topics(), config.features());
 
@@ -157,7 +169,8 @@ public final class RillServer implements AutoCloseable
         {
             topicDurability[i] = durability.modeOf(topics.topic(i).name());
         }
-        gateway = new Gateway(config.gateway(), topics, clock);
+        gateway = new Gateway(config.gateway(), topicCatalog, clock);
+        openDeadLetters();
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
         hotKeys = new HotKeys(config.hotspots(), topics, clock);
         if (config.hotspots().enabled())
@@ -183,7 +196,9 @@ public final class RillServer implements AutoCloseable
         telemetry.addListener(alerting);
         if (config.admin().enabled())
         {
-            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
+            final TopicChanges topicChanges = new TopicChanges(topicCatalog, new TopicStore(config.journal().dataDir()),
+                config.pipeline().maxFields(), features::featureCount);
+            admin = AdminServer.start(models, topicChanges, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
         }
         try
         {
@@ -344,6 +359,36 @@ public final class RillServer implements AutoCloseable
         }
         featureRecovery = "streaming features rebuilt from the first event of \"in\"";
         return Journal.NO_INDEX;
+    }
+
+    // ---- Dead letters (issue 7): refused frames go to <dataDir>/deadletter. Kept apart from open() on purpose. ----
+
+    private void openDeadLetters()
+    {
+        if (config.deadLetter().enabled())
+        {
+            deadLetterBuffer = new DeadLetterBuffer(config.deadLetter().bufferBytes(), config.deadLetter().recordBytes());
+            deadLetters = track(new DeadLetterJournal(config.journal(), config.deadLetter(), deadLetterBuffer, RillServer::warn));
+            gateway.deadLetters(deadLetterBuffer);
+        }
+    }
+
+    /** @return the dead-letter journal, or null when {@code deadLetter.enabled} is false. */
+    public DeadLetterJournal deadLetters()
+    {
+        return deadLetters;
+    }
+
+    /** @return the hand-off of refused frames to the dead-letter journal (its drop counters), or null when disabled. */
+    public DeadLetterBuffer deadLetterBuffer()
+    {
+        return deadLetterBuffer;
+    }
+
+    /** @return the topic registry in force (schema versions applied while running included). */
+    public TopicCatalog topicCatalog()
+    {
+        return topicCatalog;
     }
 
     private static void warn(final String message)

@@ -131,7 +131,7 @@ public final class RillProducer implements AutoCloseable
      */
     public long send(final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
     {
-        return send(topic, key, eventTimeNanos, fields, fieldCount, (byte)0);
+        return send(topic, 0, key, eventTimeNanos, fields, fieldCount, (byte)0);
     }
 
     /**
@@ -143,6 +143,34 @@ public final class RillProducer implements AutoCloseable
      */
     public long send(
         final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount, final byte options)
+    {
+        return send(topic, 0, key, eventTimeNanos, fields, fieldCount, options);
+    }
+
+    /**
+     * As {@link #send(byte[], long, long, double[], int)}, with the values in the order of a given
+     * schema version of the topic (docs/protocol.md §13.1); trailing optional fields of that
+     * version may be left out (the server fills their defaults).
+     *
+     * @param schemaVersion 1, 2, ... as the server's topic declares (rill topic show); 0 means 1.
+     */
+    public long send(
+        final byte[] topic, final int schemaVersion, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount)
+    {
+        return send(topic, schemaVersion, key, eventTimeNanos, fields, fieldCount, (byte)0);
+    }
+
+    /**
+     * Sends one event of a given schema version that may ask for a Reply, waiting while the
+     * in-flight window is full.
+     *
+     * @param schemaVersion 1, 2, ... as the server's topic declares; 0 means 1.
+     * @param options       0, {@link #REPLY} or {@link #REPLY_ONLY}.
+     * @return the event's seq.
+     */
+    public long send(
+        final byte[] topic, final int schemaVersion, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount,
+        final byte options)
     {
         checkOptions(options);
         checkOpen();
@@ -158,13 +186,19 @@ public final class RillProducer implements AutoCloseable
             Thread.currentThread().interrupt();
             throw new RillClientException("interrupted while waiting for the in-flight window", e);
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount, options);
+        return write(topic, schemaVersion, key, eventTimeNanos, fields, fieldCount, options);
     }
 
     /** Convenience form of {@link #send(byte[], long, long, double[], int)}; allocates. */
     public long send(final String topic, final long key, final long eventTimeNanos, final double... fields)
     {
         return send(topic(topic), key, eventTimeNanos, fields, fields.length);
+    }
+
+    /** Convenience form of {@link #send(byte[], int, long, long, double[], int)}; allocates. */
+    public long sendVersion(final String topic, final int schemaVersion, final long key, final long eventTimeNanos, final double... fields)
+    {
+        return send(topic(topic), schemaVersion, key, eventTimeNanos, fields, fields.length);
     }
 
     /**
@@ -192,7 +226,7 @@ public final class RillProducer implements AutoCloseable
         {
             return -1;
         }
-        return write(topic, key, eventTimeNanos, fields, fieldCount, options);
+        return write(topic, 0, key, eventTimeNanos, fields, fieldCount, options);
     }
 
     private void checkOptions(final byte options)
@@ -304,7 +338,8 @@ public final class RillProducer implements AutoCloseable
     }
 
     private long write(
-        final byte[] topic, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount, final byte options)
+        final byte[] topic, final int schemaVersion, final long key, final long eventTimeNanos, final double[] fields, final int fieldCount,
+        final byte options)
     {
         lock.lock();
         try
@@ -312,7 +347,7 @@ public final class RillProducer implements AutoCloseable
             final long seq = nextSeq++;
             final ClientConnection c = connection;
             final ByteBuf frame = c.writer().event(c.channel().alloc(), config.producerId(), seq, key, eventTimeNanos,
-                topic, fields, fieldCount, options);
+                schemaVersion, topic, fields, fieldCount, options);
             unacked[(int)(seq & mask)] = frame; // kept until acknowledged; the window guarantees the slot is free
             c.write(frame.retainedDuplicate());
             return seq;

@@ -2,6 +2,7 @@ package dev.rill.journal.verify;
 
 import java.nio.ByteOrder;
 
+import dev.rill.bus.codec.DeadLetterDecoder;
 import dev.rill.bus.codec.EventDecoder;
 import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.ProducerSessionDecoder;
@@ -36,12 +37,19 @@ public final class RecordLayoutCheck
     private final String journal;
     private final boolean events;
     private final boolean results;
+    private final boolean deadLetters;
 
     private RecordLayoutCheck(final String journal, final boolean events, final boolean results)
+    {
+        this(journal, events, results, false);
+    }
+
+    private RecordLayoutCheck(final String journal, final boolean events, final boolean results, final boolean deadLetters)
     {
         this.journal = journal;
         this.events = events;
         this.results = results;
+        this.deadLetters = deadLetters;
     }
 
     /**
@@ -54,6 +62,7 @@ public final class RecordLayoutCheck
         {
             case "in" -> new RecordLayoutCheck(journal, true, false);
             case "out" -> new RecordLayoutCheck(journal, false, true);
+            case "deadletter" -> new RecordLayoutCheck(journal, false, false, true);
             default -> new RecordLayoutCheck(journal, true, true);
         };
     }
@@ -92,6 +101,14 @@ public final class RecordLayoutCheck
         else if (templateId == ResultDecoder.TEMPLATE_ID && results)
         {
             end = resultEnd(buffer, offset, length, blockLength, version);
+        }
+        else if (templateId == DeadLetterDecoder.TEMPLATE_ID && deadLetters)
+        {
+            end = deadLetterEnd(buffer, offset, length, blockLength);
+        }
+        else if (deadLetters)
+        {
+            return "SBE template " + templateId + " does not belong in journal '" + journal + "' (expected DeadLetter 15)";
         }
         else
         {
@@ -155,6 +172,16 @@ public final class RecordLayoutCheck
         return end < 0 ? end : varEnd(buffer, offset, length, varEnd(buffer, offset, length, end));
     }
 
+    private static int deadLetterEnd(final DirectBuffer buffer, final int offset, final int length, final int blockLength)
+    {
+        int end = fixedEnd(length, blockLength, DeadLetterDecoder.BLOCK_LENGTH);
+        for (int i = 0; i < 4 && end >= 0; i++) // peer, principal, reason, bytes
+        {
+            end = varEnd(buffer, offset, length, end);
+        }
+        return end;
+    }
+
     /** @return the end of the variable-length field at {@code at}, or a negative reason. */
     private static int varEnd(final DirectBuffer buffer, final int offset, final int length, final int at)
     {
@@ -177,6 +204,7 @@ public final class RecordLayoutCheck
             case EventDecoder.TEMPLATE_ID -> "Event";
             case ResultDecoder.TEMPLATE_ID -> "Result";
             case ProducerSessionDecoder.TEMPLATE_ID -> "ProducerSession";
+            case DeadLetterDecoder.TEMPLATE_ID -> "DeadLetter";
             default -> "template " + templateId;
         };
     }

@@ -98,6 +98,13 @@ public final class FeatureState
         return f == null ? 0 : f.featureCount();
     }
 
+    /** @return names of a topic's streaming features, in the order events carry them after their own values; empty for none. */
+    public List<String> featureNames(final int topicId)
+    {
+        final StreamingFeatures f = topicId >= 0 && topicId < byTopic.length ? byTopic[topicId] : null;
+        return f == null ? List.of() : f.featureNames();
+    }
+
     /**
      * @return the topic's fields followed by its streaming feature names: what a model's feature
      * extractor resolves its fields against.

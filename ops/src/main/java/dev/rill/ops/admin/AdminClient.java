@@ -29,7 +29,7 @@ import dev.rill.bus.ConfigException;
  *
  * <p>Thread-safe (the JDK client is); allocates per call. The JDK client's threads are daemons.
  */
-public final class AdminClient implements ModelAdmin
+public final class AdminClient implements ModelAdmin, TopicAdmin
 {
     /** How long a connection may take before the server counts as unreachable. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -103,6 +103,24 @@ public final class AdminClient implements ModelAdmin
     public AdminOutcome rollback()
     {
         return outcome(send("POST", AdminHandler.ROLLBACK, null, COMMAND_TIMEOUT), "POST " + AdminHandler.ROLLBACK);
+    }
+
+    @Override
+    public java.util.List<dev.rill.ops.RillConfig.TopicSection> topics()
+    {
+        final HttpResponse<String> response = send("GET", AdminHandler.TOPICS, null, STATUS_TIMEOUT);
+        if (response.statusCode() != 200)
+        {
+            throw unexpected(response, "GET " + AdminHandler.TOPICS);
+        }
+        final AdminJson.TopicsBody body = parse(response, AdminJson.TopicsBody.class);
+        return body.topics() == null ? java.util.List.of() : body.topics();
+    }
+
+    @Override
+    public AdminOutcome apply(final dev.rill.ops.RillConfig.TopicSection topic)
+    {
+        return outcome(send("POST", AdminHandler.TOPICS, topic, COMMAND_TIMEOUT), "POST " + AdminHandler.TOPICS);
     }
 
     private AdminOutcome outcome(final HttpResponse<String> response, final String request)

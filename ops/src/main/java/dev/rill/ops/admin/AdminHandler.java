@@ -29,6 +29,7 @@ final class AdminHandler implements HttpHandler
     static final String DEPLOY = "/v1/models/deploy";
     static final String SHADOW = "/v1/models/shadow";
     static final String ROLLBACK = "/v1/models/rollback";
+    static final String TOPICS = "/v1/topics";
 
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     private static final int MAX_BODY_BYTES = 64 * 1024;
@@ -36,17 +37,20 @@ final class AdminHandler implements HttpHandler
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_VERSION = 999_999_999;
     private static final Map<String, List<String>> METHODS = Map.of(
-        STATUS, List.of("GET"), DEPLOY, List.of("POST"), SHADOW, List.of("POST", "DELETE"), ROLLBACK, List.of("POST"));
+        STATUS, List.of("GET"), DEPLOY, List.of("POST"), SHADOW, List.of("POST", "DELETE"), ROLLBACK, List.of("POST"),
+        TOPICS, List.of("GET", "POST"));
 
     private final ModelAdmin admin;
+    private final TopicAdmin topics;
     private final AdminToken token;
     private volatile long unauthorized;
     private long unauthorizedLogged;
     private long lastRefusalLogNanos;
 
-    AdminHandler(final ModelAdmin admin, final AdminToken token)
+    AdminHandler(final ModelAdmin admin, final TopicAdmin topics, final AdminToken token)
     {
         this.admin = admin;
+        this.topics = topics;
         this.token = token;
     }
 
@@ -104,7 +108,8 @@ final class AdminHandler implements HttpHandler
         if (allowed == null)
         {
             return error(404, "NOT_FOUND", "no admin resource " + path + "; there are GET " + STATUS + ", POST " + DEPLOY +
-                ", POST and DELETE " + SHADOW + ", POST " + ROLLBACK);
+                ", POST and DELETE " + SHADOW + ", POST " + ROLLBACK +
+                ", GET and POST " + TOPICS);
         }
         final String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         if (!allowed.contains(method))
@@ -156,9 +161,26 @@ final class AdminHandler implements HttpHandler
                 return outcome(exchange, "stop shadow", admin::stopShadow);
             case "POST " + ROLLBACK:
                 return outcome(exchange, "rollback", admin::rollback);
+            case "GET " + TOPICS:
+                return topics == null ? noTopics() : new Answer(200, new AdminJson.TopicsBody(topics.topics()));
+            case "POST " + TOPICS:
+            {
+                if (topics == null)
+                {
+                    return noTopics();
+                }
+                final dev.rill.ops.RillConfig.TopicSection t = body(exchange, dev.rill.ops.RillConfig.TopicSection.class,
+                    "{\"name\":\"payments\",\"versions\":[{\"fields\":[{\"name\":\"amount\"}]}]}");
+                return outcome(exchange, "topic apply " + t.name(), () -> topics.apply(t));
+            }
             default:
                 throw new IllegalStateException("no dispatch for " + command);
         }
+    }
+
+    private static Answer noTopics()
+    {
+        return error(404, "NOT_FOUND", "this server's admin channel does not manage topics");
     }
 
     private static Answer outcome(final HttpExchange exchange, final String what, final Supplier<AdminOutcome> call)

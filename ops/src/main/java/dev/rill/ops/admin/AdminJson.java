@@ -49,6 +49,15 @@ final class AdminJson
     }
 
     /**
+     * Answer of {@code GET /v1/topics}.
+     *
+     * @param topics every topic in force with all its schema versions.
+     */
+    record TopicsBody(java.util.List<dev.rill.ops.RillConfig.TopicSection> topics)
+    {
+    }
+
+    /**
      * Body of every answer that is neither a status nor an outcome (401, 400, 404, 405, 413, 500).
      *
      * @param error   upper-case code: UNAUTHORIZED, BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, INTERNAL_ERROR.

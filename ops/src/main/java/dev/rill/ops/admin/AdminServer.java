@@ -32,6 +32,8 @@ import dev.rill.bus.ConfigException;
  * <tr><td>{@code POST /v1/models/shadow}</td><td>{@code {"name":"fraud","version":3}}</td><td>{@link AdminOutcome}</td></tr>
  * <tr><td>{@code DELETE /v1/models/shadow}</td><td>-</td><td>{@link AdminOutcome}</td></tr>
  * <tr><td>{@code POST /v1/models/rollback}</td><td>-</td><td>{@link AdminOutcome}</td></tr>
+ * <tr><td>{@code GET /v1/topics}</td><td>-</td><td>200 {@code {"topics":[...]}}, each as rill.yaml's topics: entries</td></tr>
+ * <tr><td>{@code POST /v1/topics}</td><td>one topic as rill.yaml declares it (see {@link TopicAdmin})</td><td>{@link AdminOutcome}</td></tr>
  * </table>
  * An outcome that was done answers 200, a refusal 409 (same body). Errors answer
  * {@code {"error":"CODE","message":"..."}}: 401 UNAUTHORIZED (token missing or wrong; the message
@@ -89,6 +91,16 @@ public final class AdminServer implements AutoCloseable
      */
     public static AdminServer start(final ModelAdmin admin, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes)
     {
+        return start(admin, null, config, openRoutes);
+    }
+
+    /**
+     * As {@link #start(ModelAdmin, AdminConfig, Map)}, also serving {@code /v1/topics} from
+     * {@code topics} (null: those requests answer 404).
+     */
+    public static AdminServer start(
+        final ModelAdmin admin, final TopicAdmin topics, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes)
+    {
         Objects.requireNonNull(admin, "admin");
         if (!config.enabled())
         {
@@ -127,7 +139,7 @@ public final class AdminServer implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
-        final AdminHandler handler = new AdminHandler(admin, token);
+        final AdminHandler handler = new AdminHandler(admin, topics, token);
         http.createContext("/", new ReadOnlyRoute(handler, openRoutes));
         http.setExecutor(executor);
         try

@@ -64,13 +64,17 @@ final class JournalDumpCommand implements Callable<Integer>
     @Option(names = "--producer", paramLabel = "ID", description = "Only records of this producer id")
     Long producer;
 
+    @Option(names = "--dead-letter", description = "Dump the dead-letter journal (<dataDir>/deadletter): every frame the server " +
+        "refused, with its error code, reason, peer and the event when its bytes decode; --from/--to times compare with the refusal time")
+    boolean deadLetter;
+
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "text or json (one object per line) (default: ${DEFAULT-VALUE})")
     String format;
 
     @Override
     public Integer call()
     {
-        final String name = JournalCommand.names(spec, "--journal", journal, false).get(0);
+        final String name = deadLetter ? DeadLetterRecord.JOURNAL : JournalCommand.names(spec, "--journal", journal, false).get(0);
         if (!"text".equals(format) && !"json".equals(format))
         {
             throw new ParameterException(spec.commandLine(), "--format: '" + format + "' is not a format; use text or json");
@@ -88,6 +92,15 @@ final class JournalDumpCommand implements Callable<Integer>
             {
                 if (index < lower.index || index > upper.index)
                 {
+                    return;
+                }
+                if (deadLetter)
+                {
+                    final DeadLetterRecord record = DeadLetterRecord.decode(index, buffer, offset, length);
+                    if (record.undecodable() != null || matches(record, lower, upper))
+                    {
+                        out.println("json".equals(format) ? RecordJson.line(record.json()) : record.text());
+                    }
                     return;
                 }
                 final JournalRecord record = JournalRecord.decode(name, index, buffer, offset, length);
@@ -118,6 +131,14 @@ final class JournalDumpCommand implements Callable<Integer>
             "and see ops/runbooks/corrupt-journal.md%n", ErrorCode.JOURNAL_CORRUPT, name);
         err.flush();
         return ErrorCode.JOURNAL_CORRUPT.code();
+    }
+
+    private boolean matches(final DeadLetterRecord record, final Bound lower, final Bound upper)
+    {
+        return record.timeNanos() >= lower.timeNanos && record.timeNanos() <= upper.timeNanos &&
+            (topic == null || (record.event() != null && topic.equals(record.event().topic()))) &&
+            (key == null || (record.event() != null && record.event().key() == key)) &&
+            (producer == null || record.producerId() == producer);
     }
 
     private boolean matches(final JournalRecord record, final Bound lower, final Bound upper)

@@ -31,6 +31,19 @@ final class RecordJson
         }
     }
 
+    /** @return a JSON object as one line. */
+    static String line(final ObjectNode object)
+    {
+        try
+        {
+            return MAPPER.writeValueAsString(object);
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException e)
+        {
+            throw new IllegalStateException("cannot write a tree of plain values as JSON", e);
+        }
+    }
+
     /** @return the record as a JSON object. */
     static ObjectNode toJson(final String journal, final JournalRecord record)
     {

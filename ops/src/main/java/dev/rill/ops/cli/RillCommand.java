@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RillCommand.Version.class,
     description = "Rill: a low-latency event bus with inline ML scoring.",
-    subcommands = {ServeCommand.class, DemoCommand.class, JournalCommand.class, PositionsCommand.class, ConfigCommand.class, SoakCommand.class, ModelCommand.class, TrainCommand.class, SloCommand.class,
+    subcommands = {ServeCommand.class, DemoCommand.class, JournalCommand.class, PositionsCommand.class, ConfigCommand.class, SoakCommand.class, ModelCommand.class, TopicCommand.class, TrainCommand.class, SloCommand.class,
         ReplayCommand.class,
         CommandLine.HelpCommand.class})
 public final class RillCommand

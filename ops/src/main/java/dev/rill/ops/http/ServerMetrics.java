@@ -75,6 +75,27 @@ public final class ServerMetrics
             "(see /health and the server log)", () -> server.pipeline().failure() == null ? 0 : 1);
         counter(registry, "rill_admin_unauthorized", "Admin requests refused for a missing or wrong token since start",
             () -> server.admin() == null ? 0 : server.admin().unauthorizedCount());
+        registerDeadLetters(registry, server);
+    }
+
+    /** Dead letters (issue 7): written to the dead-letter journal, and not kept, by reason. */
+    private static void registerDeadLetters(final PrometheusRegistry registry, final RillServer server)
+    {
+        counter(registry, "rill_dead_letters_written", "Refused frames written to the dead-letter journal since start " +
+            "(<dataDir>/deadletter; rill journal dump --dead-letter)", () -> server.deadLetters() == null ? 0 : server.deadLetters().written());
+        CounterWithCallback.builder()
+            .name("rill_dead_letters_dropped")
+            .help("Refused frames not kept in the dead-letter journal since start, by reason: buffer_full (the writer " +
+                "fell behind), disk_full (the disk is below its reserve), append_failed (the journal threw; see the log)")
+            .labelNames("reason")
+            .callback(cb ->
+            {
+                final dev.rill.bus.DeadLetterBuffer buffer = server.deadLetterBuffer();
+                cb.call(buffer == null ? 0 : buffer.droppedBufferFull(), "buffer_full");
+                cb.call(buffer == null ? 0 : buffer.droppedDiskFull(), "disk_full");
+                cb.call(server.deadLetters() == null ? 0 : server.deadLetters().failed(), "append_failed");
+            })
+            .register(registry);
     }
 
     private static void counter(

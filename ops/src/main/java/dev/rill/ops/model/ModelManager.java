@@ -467,7 +467,7 @@ public final class ModelManager implements ModelAdmin, AutoCloseable
                     scorer.descriptor().topic() + "' but this server scores '" + modelConfig.topic() + "' with its model");
             }
             final FeatureExtractor[] extractors = new FeatureExtractor[topics.size()];
-            extractors[topicId] = new FeatureExtractor(scorer.descriptor(), features.extendedSchema(topicId, topics.topic(topicId)));
+            extractors[topicId] = new FeatureExtractor(scorer.descriptor(), topics.topic(topicId), features.featureNames(topicId));
             return new ScoringModel(scorer, extractors, watchDrift ? new DriftWatch(new DriftMonitor(scorer.descriptor())) : null);
         }
         catch (final RuntimeException e)

@@ -127,7 +127,7 @@ record ReplayModel(ModelRegistry.Entry entry, ScoringModel primary, ScoringModel
         try
         {
             final FeatureExtractor[] extractors = new FeatureExtractor[topics.size()];
-            extractors[topicId] = new FeatureExtractor(scorer.descriptor(), features.extendedSchema(topicId, topics.topic(topicId)));
+            extractors[topicId] = new FeatureExtractor(scorer.descriptor(), topics.topic(topicId), features.featureNames(topicId));
             return new ScoringModel(scorer, extractors);
         }
         catch (final RuntimeException e)
