@@ -12,9 +12,11 @@ import dev.rill.bus.ConfigException;
  * @param maxConnections  most connections open at once.
  * @param serverName      name sent in Welcome.
  * @param quota           per-producer quotas ({@code gateway.quota}); null for none.
+ * @param security        TLS, token authentication and ACLs ({@code gateway.tls}, {@code gateway.auth},
+ *                        {@code gateway.allowInsecure}); null for none, which is refused on a non-loopback host.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota)
+    QuotaConfig quota, GatewaySecurity security)
 {
     public static final int DEFAULT_PORT = 7301;
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
@@ -50,6 +52,22 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         {
             quota = QuotaConfig.unlimited();
         }
+        security = security == null ? GatewaySecurity.none() : security;
+        if (!security.secure() && !security.allowInsecure() && !GatewaySecurity.loopback(host))
+        {
+            throw ConfigException.invalid("gateway.host", host, "a loopback address (127.0.0.1, ::1, localhost) unless " +
+                "gateway.tls and gateway.auth are both on (TLS is " + (security.tls() == null ? "off" : "on") + ", authentication " +
+                (security.auth().enabled() ? "on" : "off") + "): turn both on to listen beyond this machine, or set " +
+                "gateway.allowInsecure: true for a trusted network");
+        }
+    }
+
+    /** A gateway without quotas or security settings beyond the defaults. */
+    public GatewayConfig(
+        final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
+        final QuotaConfig quota)
+    {
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, GatewaySecurity.none());
     }
 
     /** A gateway without quotas. */
@@ -67,21 +85,27 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, security);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, security);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, security);
+    }
+
+    /** @return this configuration with TLS, authentication and the insecure-listen switch of {@code security}. */
+    public GatewayConfig withSecurity(final GatewaySecurity security)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, security);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, security);
     }
 }
