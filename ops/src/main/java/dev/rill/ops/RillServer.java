@@ -17,6 +17,9 @@ import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.HotKeys;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
+import dev.rill.gateway.GatewaySecurity;
+import dev.rill.gateway.tls.PemTls;
+import dev.rill.ops.security.TokensWatcher;
 import dev.rill.bus.Journal;
 import dev.rill.journal.Checkpoint;
 import dev.rill.journal.CheckpointStore;
@@ -93,6 +96,7 @@ public final class RillServer implements AutoCloseable
     private long recoveryNanos;
     private ModelManager models;
     private AdminServer admin;
+    private TokensWatcher tokens;
     private ServerTelemetry telemetry;
     private SloAlerting alerting;
     private volatile boolean listening;
@@ -158,6 +162,7 @@ public final class RillServer implements AutoCloseable
             topicDurability[i] = durability.modeOf(topics.topic(i).name());
         }
         gateway = new Gateway(config.gateway(), topics, clock);
+        openSecurity(); // PEM files and the tokens file: a bad one stops the start here, before anything listens
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
         hotKeys = new HotKeys(config.hotspots(), topics, clock);
         if (config.hotspots().enabled())
@@ -181,9 +186,14 @@ public final class RillServer implements AutoCloseable
         alerting = track(SloAlerting.start(config.slo(), models::driftReport, config.hotspots().enabled() ?
             List.of(new HotKeyRule(hotKeys::snapshot, config.hotspots().keyShareAlert())) : List.of()));
         telemetry.addListener(alerting);
+        if (tokens != null)
+        {
+            telemetry.addListener(tokens); // looks at the tokens file once a second
+        }
         if (config.admin().enabled())
         {
-            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
+            admin = AdminServer.start(models, config.admin().withTokenFileIn(config.journal().dataDir()), pages(),
+                tokens == null ? null : gateway::accessPolicy);
         }
         try
         {
@@ -205,6 +215,30 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    /**
+     * TLS of the gateway ({@code gateway.tls}: the PEM files are read and checked now) and its
+     * token authentication ({@code gateway.auth}: the tokens file is read now and watched from the
+     * telemetry thread). Throws ConfigException naming the key when a file cannot be used.
+     */
+    private void openSecurity()
+    {
+        final GatewaySecurity security = config.gateway().security();
+        if (security.tls() != null)
+        {
+            gateway.tls(PemTls.server(security.tls(), "gateway.tls"));
+        }
+        if (security.auth().enabled())
+        {
+            tokens = TokensWatcher.start(security.auth().tokensFile(), gateway::accessPolicy);
+        }
+    }
+
+    /** @return the tokens file watcher, or null when {@code gateway.auth} is off. */
+    public TokensWatcher tokens()
+    {
+        return tokens;
     }
 
     /**
