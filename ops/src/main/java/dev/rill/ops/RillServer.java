@@ -19,6 +19,7 @@ import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
 import dev.rill.gateway.GatewaySecurity;
 import dev.rill.gateway.tls.PemTls;
+import io.netty.handler.ssl.SslContext;
 import dev.rill.ops.security.TokensWatcher;
 import dev.rill.bus.Journal;
 import dev.rill.journal.Checkpoint;
@@ -132,6 +133,7 @@ public final class RillServer implements AutoCloseable
     private void open()
     {
         final long openStart = System.nanoTime();
+        final SslContext tls = openSecurity(); // PEM files and the tokens file: a bad one stops the start before anything is opened
         // Before Chronicle opens them for writing: it would re-extend a cut file and append after the
         // cut. "in" is checked from the newest checkpoint on (what recovery reads), "out" at its end.
         final CheckpointStore store = new CheckpointStore(
@@ -162,7 +164,14 @@ public final class RillServer implements AutoCloseable
             topicDurability[i] = durability.modeOf(topics.topic(i).name());
         }
         gateway = new Gateway(config.gateway(), topics, clock);
-        openSecurity(); // PEM files and the tokens file: a bad one stops the start here, before anything listens
+        if (tls != null)
+        {
+            gateway.tls(tls);
+        }
+        if (tokens != null)
+        {
+            gateway.accessPolicy(tokens.policy());
+        }
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
         hotKeys = new HotKeys(config.hotspots(), topics, clock);
         if (config.hotspots().enabled())
@@ -222,17 +231,21 @@ public final class RillServer implements AutoCloseable
      * token authentication ({@code gateway.auth}: the tokens file is read now and watched from the
      * telemetry thread). Throws ConfigException naming the key when a file cannot be used.
      */
-    private void openSecurity()
+    private SslContext openSecurity()
     {
         final GatewaySecurity security = config.gateway().security();
-        if (security.tls() != null)
-        {
-            gateway.tls(PemTls.server(security.tls(), "gateway.tls"));
-        }
         if (security.auth().enabled())
         {
-            tokens = TokensWatcher.start(security.auth().tokensFile(), gateway::accessPolicy);
+            // Reloads come from the telemetry thread, started after the gateway exists.
+            tokens = TokensWatcher.start(security.auth().tokensFile(), policy ->
+            {
+                if (gateway != null)
+                {
+                    gateway.accessPolicy(policy);
+                }
+            });
         }
+        return security.tls() == null ? null : PemTls.server(security.tls(), "gateway.tls");
     }
 
     /** @return the tokens file watcher, or null when {@code gateway.auth} is off. */

@@ -4,12 +4,14 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 
 import javax.net.ssl.SSLContext;
 
@@ -49,9 +51,8 @@ public final class PemTls
     public static SslContext server(final TlsConfig config, final String key)
     {
         final X509Certificate[] chain = certificates(config.certFile(), key + ".certFile");
-        final PrivateKey privateKey = privateKey(config.keyFile(), key + ".keyFile");
         requireValid(chain[0], key + ".certFile", config.certFile());
-        requireMatch(privateKey, chain[0], key, config);
+        final PrivateKey privateKey = matchingKey(privateKey(config.keyFile(), key + ".keyFile"), chain[0], key, config);
         final SslContextBuilder builder = SslContextBuilder.forServer(privateKey, chain)
             .sslProvider(provider(config.provider(), key + ".provider"))
             .protocols(config.protocols());
@@ -218,22 +219,31 @@ public final class PemTls
         }
     }
 
-    /** Signs a random challenge with the key and verifies it with the certificate's public key. */
-    private static void requireMatch(final PrivateKey key, final X509Certificate certificate, final String section,
+    /**
+     * Re-reads the key as the certificate's algorithm in the JDK's own provider (a PEM reader may
+     * hand out a BouncyCastle key object), signs a random challenge with it and verifies the
+     * signature with the certificate's public key.
+     *
+     * @return the key as a JDK key object.
+     */
+    private static PrivateKey matchingKey(final PrivateKey key, final X509Certificate certificate, final String section,
         final TlsConfig config)
     {
-        final String algorithm = signatureAlgorithm(key.getAlgorithm());
+        final String keyAlgorithm = certificate.getPublicKey().getAlgorithm();
+        final String algorithm = signatureAlgorithm(keyAlgorithm);
         if (algorithm == null)
         {
-            return; // an algorithm we cannot test: the handshake will tell
+            return key; // an algorithm we cannot test here: the handshake will tell
         }
+        PrivateKey jdkKey = null;
         boolean matches;
         try
         {
+            jdkKey = KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
             final byte[] challenge = new byte[32];
             new SecureRandom().nextBytes(challenge);
             final Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
+            signer.initSign(jdkKey);
             signer.update(challenge);
             final byte[] signature = signer.sign();
             final Signature verifier = Signature.getInstance(algorithm);
@@ -241,7 +251,7 @@ public final class PemTls
             verifier.update(challenge);
             matches = verifier.verify(signature);
         }
-        catch (final GeneralSecurityException e)
+        catch (final GeneralSecurityException | RuntimeException e)
         {
             matches = false; // e.g. an EC key beside an RSA certificate
         }
@@ -252,6 +262,7 @@ public final class PemTls
                 certificate.getSubjectX500Principal().getName() + "; this key belongs to another certificate: " +
                 "name the matching pair");
         }
+        return jdkKey;
     }
 
     private static String signatureAlgorithm(final String keyAlgorithm)
@@ -263,7 +274,6 @@ public final class PemTls
             case "EC":
                 return "SHA256withECDSA";
             case "Ed25519":
-            case "EdDSA":
                 return "Ed25519";
             default:
                 return null;
