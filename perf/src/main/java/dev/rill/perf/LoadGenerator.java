@@ -12,6 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 import dev.rill.bus.ErrorCode;
 import dev.rill.gateway.client.AckListener;
 import dev.rill.gateway.client.ClientConfig;
+import dev.rill.gateway.client.ClientTls;
+import dev.rill.gateway.tls.TlsProvider;
 import dev.rill.gateway.client.RillClientException;
 import dev.rill.gateway.client.RillProducer;
 import dev.rill.ml.FraudFeatures;
@@ -82,6 +84,16 @@ public final class LoadGenerator implements Callable<Integer>
         description = "yield: park while the next send is > 50 us away, yield when nearer; park: only park (default: ${DEFAULT-VALUE})")
     String pacing;
 
+    @Option(names = "--tls-trust", paramLabel = "PEM",
+        description = "Connect over TLS, trusting this certificate file (e.g. the cert.pem of `rill certs dev`); plain TCP without it")
+    Path tlsTrust;
+
+    @Option(names = "--tls-provider", defaultValue = "JDK", description = "Client TLS implementation: JDK or OPENSSL (default: ${DEFAULT-VALUE})")
+    TlsProvider tlsProvider;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Hello token, for a server with gateway.auth")
+    String token;
+
     @Option(names = "--out", paramLabel = "FILE",
         description = "Write the report (text, then one JSON line) to FILE and the percentile distribution beside it (.hgrm)")
     Path out;
@@ -95,7 +107,7 @@ public final class LoadGenerator implements Callable<Integer>
     public Integer call() throws Exception
     {
         final LoadSettings settings = new LoadSettings(host, port, LoadSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
-            rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing));
+            rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing), tlsTrust, tlsProvider, token);
         final LoadReport report = run(settings);
         System.out.print(report.text());
         System.out.println(report.json());
@@ -159,7 +171,9 @@ public final class LoadGenerator implements Callable<Integer>
         final ClientConfig client = ClientConfig.of(settings.host(), settings.port())
             .withProducer(settings.producerId(), 0)
             .withMaxInFlight(settings.window())
-            .withClientName("rill-load-" + settings.label());
+            .withClientName("rill-load-" + settings.label())
+            .withToken(settings.token())
+            .withTls(settings.tls() == null ? null : ClientTls.of(settings.tls(), null, null, settings.tlsProvider()));
         final double[][] payments = new double[PAYMENT_POOL][FIELD_COUNT];
         final long[] keys = new long[PAYMENT_POOL];
         final FraudDataGenerator generator = new FraudDataGenerator(settings.producerId());

@@ -1,5 +1,9 @@
 package dev.rill.perf;
 
+import java.nio.file.Path;
+
+import dev.rill.gateway.tls.TlsProvider;
+
 /**
  * What one load run does.
  *
@@ -13,11 +17,23 @@ package dev.rill.perf;
  * @param label          name of the run in reports.
  * @param producerId     producer id in Hello.
  * @param parkOnly       pace by parking only, never yielding (sends in small bursts; less CPU).
+ * @param tls            connect over TLS trusting this PEM certificate file (e.g. {@code rill certs dev}'s
+ *                       cert.pem), or null for plain TCP.
+ * @param tlsProvider    the client's TLS implementation (JDK or OPENSSL); null: JDK.
+ * @param token          Hello token (servers with {@code gateway.auth}), or null.
  */
 public record LoadSettings(
     String host, int port, Mode mode, int rate, double warmupSeconds, double seconds, int window, String label, long producerId,
-    boolean parkOnly)
+    boolean parkOnly, Path tls, TlsProvider tlsProvider, String token)
 {
+    /** Plain TCP, no token. */
+    public LoadSettings(
+        final String host, final int port, final Mode mode, final int rate, final double warmupSeconds, final double seconds,
+        final int window, final String label, final long producerId, final boolean parkOnly)
+    {
+        this(host, port, mode, rate, warmupSeconds, seconds, window, label, producerId, parkOnly, null, null, null);
+    }
+
     /** How events are offered. */
     public enum Mode
     {
@@ -46,5 +62,6 @@ public record LoadSettings(
             throw new IllegalArgumentException("--window must be 1 to 1048576, found " + window);
         }
         label = label == null ? mode.name().toLowerCase() : label;
+        tlsProvider = tlsProvider == null ? TlsProvider.JDK : tlsProvider;
     }
 }
