@@ -13,7 +13,7 @@
 # at $RATE events/s (ack latency percentiles, coordinated-omission corrected). The client uses
 # the same provider as the server. Certificates: `rill certs dev` into the results directory.
 # Every server is bound to 127.0.0.1 and stopped on exit (trap).
-# Environment: RATE (50000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5), RILL_PORT (7397),
+# Environment: RATE (50000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5), RILL_PORT (7383),
 # RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
 set -euo pipefail
 
@@ -24,7 +24,7 @@ RATE="${RATE:-50000}"
 SAT_SECONDS="${SAT_SECONDS:-7}"
 RATE_SECONDS="${RATE_SECONDS:-10}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
-RILL_PORT="${RILL_PORT:-7397}"
+RILL_PORT="${RILL_PORT:-7383}"
 RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
 PACING="${PACING:-park}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
@@ -64,7 +64,7 @@ await_line() { # file pattern: wait up to 30 s for the server's ready line
   echo "run-tls: server not ready after 30 s; see $1" >&2; exit 1
 }
 
-rill() { "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand "$@"; }
+rill() { exec "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand "$@"; }
 
 "$JAVA" "${FLAGS[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand certs dev --dir "$OUT/certs" > "$OUT/certs.txt"
 
@@ -83,7 +83,7 @@ variant() { # label provider-or-"" : a fresh server, then saturate and rate
   local label="$1" provider="$2"
   local config="$OUT/$label.yaml" client=()
   if [[ -z "$provider" ]]; then
-    echo "# plain TCP" > "$config"
+    echo "admin: {enabled: false}  # plain TCP; no admin channel (its port may be taken)" > "$config"
   else
     cat > "$config" <<YAML
 gateway:
@@ -91,6 +91,7 @@ gateway:
     certFile: certs/cert.pem
     keyFile: certs/key.pem
     provider: $provider
+admin: {enabled: false}
 YAML
     client=(--tls-trust "$OUT/certs/cert.pem" --tls-provider "$provider")
   fi
