@@ -247,7 +247,8 @@ class GatewaySecurityTest
             final HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().contains("rill_"), "the pages are served over HTTPS");
+            assertTrue(metrics.body().contains("rill_gateway_tls_handshake_failures_total "), "the pages are served over HTTPS: " +
+                metrics.body().lines().filter(l -> l.contains("tls")).toList());
 
             assertEquals(200, status(https, base, adminToken), "an admin principal's token is accepted on the admin channel");
             assertEquals(401, status(https, base, writerToken), "a principal without the admin flag is not");
