@@ -252,7 +252,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         final long seq = validator.seq();
         final int topicId = validator.topicId();
-        if (producible != null && (topicId >= producible.length || !producible[topicId]))
+        if (producible != null && !(topicId < producible.length ? producible[topicId] : // a topic added after this Hello:
+            principal.produce().allows(gateway.topics().topic(topicId).name())))
         {
             gateway.countRefused(principal);
             nack(ctx, seq, ErrorCode.NOT_AUTHORIZED, "principal '" + principal.name() + "' may not produce to topic '" +

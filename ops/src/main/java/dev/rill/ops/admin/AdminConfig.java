@@ -12,8 +12,7 @@ import dev.rill.gateway.tls.TlsConfig;
  *
  * @param enabled   whether {@code rill serve} opens the admin channel at all.
  * @param host      address to listen on; the default, 127.0.0.1, keeps the channel on this machine
- *                  (the channel has a token but no TLS: on another address the token crosses the
- *                  network in clear text).
+ *                  (without {@code tls}, on another address the token crosses the network in clear text).
  * @param port      TCP port; 0 picks a free one (tests).
  * @param tokenFile file holding the token, or null for {@value #DEFAULT_TOKEN_FILE_NAME} in the
  *                  data directory (see {@link #withTokenFileIn(Path)}).

@@ -35,6 +35,7 @@ import dev.rill.ml.FraudFeatures;
 import dev.rill.ops.ModelConfig;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
+import dev.rill.ops.cli.CommandRun;
 import io.netty.handler.ssl.JdkSslContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +253,13 @@ class GatewaySecurityTest
 
             assertEquals(200, status(https, base, adminToken), "an admin principal's token is accepted on the admin channel");
             assertEquals(401, status(https, base, writerToken), "a principal without the admin flag is not");
+
+            final Path yaml = Files.writeString(dir.resolve("rill.yaml"), "admin:\n  tls:\n    certFile: " + certs.serverCert() +
+                "\n    keyFile: " + certs.serverKey() + "\n");
+            final CommandRun cli = CommandRun.of("model", "status", "--config", yaml.toString(), "--admin",
+                "127.0.0.1:" + server.admin().address().getPort(), "--token-file", dir.resolve("data/admin.token").toString());
+            assertEquals(0, cli.status(), "`rill model status` talks HTTPS to a channel with admin.tls: " + cli.err());
+            assertTrue(cli.out().contains("fraud"), cli.out());
 
             final HttpClient plain = HttpClient.newBuilder().connectTimeout(WAIT).build();
             assertThrows(java.io.IOException.class, () -> plain.send(HttpRequest.newBuilder(URI.create(
