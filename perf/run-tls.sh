@@ -4,11 +4,12 @@
 #   mvn -B -q -DskipTests package      # from the repository root, once
 #   perf/run-tls.sh                    # results in perf/results/<UTC timestamp>-tls-vs-plain.txt (+ a directory of raw reports)
 #
-# For each variant, a fresh `rill serve` (run from perf/target/benchmarks.jar, which also carries
-# BoringSSL through netty-tcnative, so the same jar serves every variant) and the load generator:
+# For each variant, a fresh `rill serve` (run from perf/target/benchmarks.jar, so one jar serves the
+# server and the client of every variant) and the load generator:
 #   1. plain TCP
-#   2. TLS with the JDK provider (gateway.tls.provider: JDK, the default)
-#   3. TLS with the OpenSSL provider (BoringSSL, netty-tcnative-boringssl-static; skip: RILL_SKIP_OPENSSL=1)
+#   2. TLS with the JDK provider (gateway.tls.provider: JDK)
+#   3. TLS with the OpenSSL provider (BoringSSL, netty-tcnative-boringssl-static; what AUTO, the default, picks
+#      on linux-x86_64; skip: RILL_SKIP_OPENSSL=1)
 # each with a saturation run (the window always full: acknowledged events/s) and an open-loop run
 # at $RATE events/s (ack latency percentiles, coordinated-omission corrected). The client uses
 # the same provider as the server. Certificates: `rill certs dev` into the results directory.

@@ -19,7 +19,8 @@ import dev.rill.bus.ConfigException;
  * @param protocols    TLS versions offered, newest first; default {@code TLSv1.3, TLSv1.2}.
  * @param ciphers      cipher suites offered (names as the JDK spells them), or empty for the provider's
  *                     defaults for those versions.
- * @param provider     TLS implementation; {@link TlsProvider#JDK} unless set.
+ * @param provider     TLS implementation; {@link TlsProvider#AUTO} unless set: BoringSSL when netty-tcnative
+ *                     loads (it is in rill.jar for linux-x86_64), else the JDK's (perf/README.md, "TLS").
  */
 public record TlsConfig(Path certFile, Path keyFile, Path clientCaFile, List<String> protocols, List<String> ciphers,
     TlsProvider provider)
@@ -49,10 +50,10 @@ public record TlsConfig(Path certFile, Path keyFile, Path clientCaFile, List<Str
             }
         }
         ciphers = ciphers == null ? List.of() : List.copyOf(ciphers);
-        provider = provider == null ? TlsProvider.JDK : provider;
+        provider = provider == null ? TlsProvider.AUTO : provider;
     }
 
-    /** @return server-only TLS with the default versions and ciphers and the JDK provider. */
+    /** @return server-only TLS with the default versions, ciphers and provider. */
     public static TlsConfig of(final Path certFile, final Path keyFile)
     {
         return new TlsConfig(certFile, keyFile, null, null, null, null);

@@ -31,6 +31,7 @@ import dev.rill.gateway.client.RillClientException;
 import dev.rill.gateway.client.RillProducer;
 import dev.rill.gateway.client.RillSubscriber;
 import dev.rill.gateway.tls.TlsConfig;
+import dev.rill.gateway.tls.TlsProvider;
 import dev.rill.ml.FraudFeatures;
 import dev.rill.ops.ModelConfig;
 import dev.rill.ops.RillConfig;
@@ -119,7 +120,9 @@ class GatewaySecurityTest
     @Test
     void mutualTlsRefusesAClientWithoutCertificateAndServesOneWithTheRightCertificate() throws Exception
     {
-        try (RillServer server = RillServer.start(config(tls().withClientCa(certs.clientCert()), AuthConfig.off())))
+        // The JDK provider here; the other tests run the default (AUTO: BoringSSL where it loads).
+        try (RillServer server = RillServer.start(config(tls().withClientCa(certs.clientCert()).withProvider(TlsProvider.JDK),
+            AuthConfig.off())))
         {
             final ClientConfig base = client(server).withReconnect(false, null).withProducer(3, 1);
             final RillClientException refused = assertThrows(RillClientException.class, () ->
