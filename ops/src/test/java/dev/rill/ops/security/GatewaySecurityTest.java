@@ -263,6 +263,8 @@ class GatewaySecurityTest
                 "127.0.0.1:" + server.admin().address().getPort(), "--token-file", dir.resolve("data/admin.token").toString());
             assertEquals(0, cli.status(), "`rill model status` talks HTTPS to a channel with admin.tls: " + cli.err());
             assertTrue(cli.out().contains("fraud"), cli.out());
+            final CommandRun slo = CommandRun.of("slo", "--config", yaml.toString(), "--admin", "127.0.0.1:" + server.admin().address().getPort());
+            assertEquals(0, slo.status(), "`rill slo` reads /slo over HTTPS too: " + slo.err());
 
             final HttpClient plain = HttpClient.newBuilder().connectTimeout(WAIT).build();
             assertThrows(java.io.IOException.class, () -> plain.send(HttpRequest.newBuilder(URI.create(
