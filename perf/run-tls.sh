@@ -12,7 +12,7 @@
 #      on linux-x86_64; skip: RILL_SKIP_OPENSSL=1)
 # each with a saturation run (the window always full: acknowledged events/s) and an open-loop run
 # at $RATE events/s (ack latency percentiles, coordinated-omission corrected). The client uses
-# the same provider as the server. Certificates: `rill certs dev` into the results directory.
+# the same provider as the server. Certificates: `rill certs dev` into a temporary directory.
 # Every server is bound to 127.0.0.1 and stopped on exit (trap).
 # Environment: RATE (50000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5), RILL_PORT (7383),
 # RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
@@ -44,6 +44,9 @@ REPORT="$ROOT/perf/results/$STAMP-tls-vs-plain.txt"
 mkdir -p "$OUT"
 SERVER_PID=""
 DATA_DIR=""
+# The dev certificate and key live in a temporary directory, deleted on exit: a private key never
+# lands in the results (which are committed).
+CERTS="$(mktemp -d "${TMPDIR:-/tmp}/rill-tls-certs-XXXXXX")"
 
 stop_server() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -54,7 +57,8 @@ stop_server() {
   SERVER_PID=""
   if [[ -n "$DATA_DIR" ]]; then rm -rf "$DATA_DIR"; DATA_DIR=""; fi
 }
-trap stop_server EXIT INT TERM
+cleanup() { stop_server; rm -rf "$CERTS"; }
+trap cleanup EXIT INT TERM
 
 await_line() { # file pattern: wait up to 30 s for the server's ready line
   for _ in $(seq 1 300); do
@@ -67,7 +71,7 @@ await_line() { # file pattern: wait up to 30 s for the server's ready line
 
 rill() { exec "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand "$@"; }
 
-"$JAVA" "${FLAGS[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand certs dev --dir "$OUT/certs" > "$OUT/certs.txt"
+"$JAVA" "${FLAGS[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand certs dev --dir "$CERTS" > /dev/null
 
 load() { # label mode [extra args]: one bounded load run
   local label="$1" mode="$2"; shift 2
@@ -89,12 +93,12 @@ variant() { # label provider-or-"" : a fresh server, then saturate and rate
     cat > "$config" <<YAML
 gateway:
   tls:
-    certFile: certs/cert.pem
-    keyFile: certs/key.pem
+    certFile: $CERTS/cert.pem
+    keyFile: $CERTS/key.pem
     provider: $provider
 admin: {enabled: false}
 YAML
-    client=(--tls-trust "$OUT/certs/cert.pem" --tls-provider "$provider")
+    client=(--tls-trust "$CERTS/cert.pem" --tls-provider "$provider")
   fi
   DATA_DIR="$(mktemp -d "$RILL_DATA_PARENT/rill-tls-XXXXXX")"
   rill serve --config "$config" --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 > "$OUT/$label-server.log" 2>&1 &
