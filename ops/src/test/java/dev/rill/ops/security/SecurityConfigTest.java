@@ -88,6 +88,25 @@ class SecurityConfigTest
     }
 
     @Test
+    void configValidateReadsThePemFilesAndTheTokensFile() throws Exception
+    {
+        final DevCertificates.Files certs = DevCertificates.write(dir.resolve("certs"), List.of(), true);
+        final Path tokens = Files.writeString(dir.resolve("tokens.yaml"), "principals:\n" +
+            TokensFile.entry("svc", TokenHash.hash(TokenHash.newToken()), List.of("payments"), List.of(), false));
+        final Path good = Files.writeString(dir.resolve("good.yaml"),
+            "gateway:\n  tls: {certFile: certs/cert.pem, keyFile: certs/key.pem}\n  auth: {tokensFile: tokens.yaml}\n");
+        final CommandRun ok = CommandRun.of("config", "validate", good.toString());
+        assertEquals(0, ok.status(), ok.err());
+        final Path bad = Files.writeString(dir.resolve("bad.yaml"),
+            "gateway:\n  tls: {certFile: certs/cert.pem, keyFile: certs/client-key.pem}\n");
+        final CommandRun refused = CommandRun.of("config", "validate", bad.toString());
+        assertEquals(20, refused.status());
+        assertTrue(refused.err().contains("gateway.tls.keyFile") && refused.err().contains("belongs to another certificate"), refused.err());
+        assertFalse(refused.err().contains("\tat "), "one line, no stack trace: " + refused.err());
+        assertTrue(Files.exists(tokens));
+    }
+
+    @Test
     void serverRefusesToStartOnABadKeyOrTokensFileWithAConfigException() throws Exception
     {
         final DevCertificates.Files certs = DevCertificates.write(dir.resolve("certs"), List.of(), true);
