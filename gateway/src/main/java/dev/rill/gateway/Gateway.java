@@ -26,6 +26,8 @@ import dev.rill.bus.ResultListener;
 import dev.rill.bus.SubscriberPositions;
 import dev.rill.bus.TopicCatalog;
 import dev.rill.bus.TopicRegistry;
+import dev.rill.gateway.auth.AccessPolicy;
+import dev.rill.gateway.auth.Principal;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -36,6 +38,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochNanoClock;
@@ -59,6 +63,14 @@ import org.agrona.concurrent.SystemNanoClock;
  * <p>Request-reply and lateness: as the pipeline's {@link AckSink} it also hands each published
  * event that asked for a Reply to its connection ({@link #reply}); it counts events flagged late
  * and out of order ({@link #lateEvents()}, {@link #outOfOrderEvents()}) and Replies sent.
+ * <p>Security ({@link GatewaySecurity}): with {@link #tls(SslContext)} every connection starts with
+ * Netty's {@link SslHandler}, before framing; a failed handshake (a plaintext client, an untrusted
+ * or missing client certificate under mutual TLS) closes that connection and is counted
+ * ({@link #tlsHandshakeFailures()}). With {@code gateway.auth} on, Hello's token must match the
+ * {@link AccessPolicy} set by {@link #accessPolicy(AccessPolicy)} (replaceable at any time: a
+ * reloaded tokens file applies from the next Hello); each connection then acts as its
+ * {@link Principal}, whose topic ACLs are checked on every Event (one array read) and Subscribe.
+ * Refusals are counted by code and, for NOT_AUTHORIZED, by principal. Tokens are never logged.
  *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
@@ -101,6 +113,11 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
     private volatile boolean closing;
+    private SslContext sslContext;
+    private volatile AccessPolicy accessPolicy = AccessPolicy.empty();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> refusedByPrincipal = new ConcurrentHashMap<>();
+    private final AuthFailureLog authFailureLog = new AuthFailureLog();
 
     public Gateway(final GatewayConfig config, final TopicRegistry topics, final EpochNanoClock clock)
     {
@@ -195,6 +212,53 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     }
 
     /**
+     * Serves TLS with this context (see {@link dev.rill.gateway.tls.PemTls#server}): every accepted
+     * connection handshakes before its first frame is read. Call before {@link #start()}.
+     */
+    public Gateway tls(final SslContext context)
+    {
+        this.sslContext = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    /**
+     * Sets the principals and token hashes Hello tokens are checked against (when
+     * {@code gateway.auth} is on). Any thread, any time: a Hello after this call sees the new
+     * policy; open connections keep the principal they authenticated as.
+     */
+    public Gateway accessPolicy(final AccessPolicy policy)
+    {
+        this.accessPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** @return the policy Hello tokens are checked against now. */
+    public AccessPolicy accessPolicy()
+    {
+        return accessPolicy;
+    }
+
+    /** @return whether Hello tokens are checked ({@code gateway.auth.enabled}). */
+    public boolean authEnabled()
+    {
+        return config.security().auth().enabled();
+    }
+
+    /** @return TLS handshakes that failed since start (plaintext clients, refused client certificates, ...). */
+    public long tlsHandshakeFailures()
+    {
+        return tlsHandshakeFailures.sum();
+    }
+
+    /** @return per principal that was refused something (NOT_AUTHORIZED) since start, how often. Allocates. */
+    public java.util.Map<String, Long> refusedByPrincipal()
+    {
+        final java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        refusedByPrincipal.forEach((name, n) -> counts.put(name, n.sum()));
+        return counts;
+    }
+
+    /**
      * Binds the listening socket.
      *
      * @return the address actually bound (its port when the configured port is 0).
@@ -227,6 +291,18 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
                             "connection limit of " + config.maxConnections() + " reached; retry later"))
                             .addListener(f -> ch.close());
                         return;
+                    }
+                    if (sslContext != null)
+                    {
+                        final SslHandler tls = sslContext.newHandler(ch.alloc());
+                        tls.handshakeFuture().addListener(f ->
+                        {
+                            if (!f.isSuccess())
+                            {
+                                tlsHandshakeFailures.increment(); // the handler closes the channel itself
+                            }
+                        });
+                        ch.pipeline().addFirst("tls", tls);
                     }
                     ch.pipeline().addLast("frames", new FrameDecoder(connection, maxFrameLength()));
                     ch.pipeline().addLast("connection", connection);
@@ -696,6 +772,18 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         refusedByCode.incrementAndGet(code.ordinal());
     }
 
+    /** Event loop, on a refusal path only: counts a refusal of this principal (allocates its counter once). */
+    void countRefused(final Principal principal)
+    {
+        refusedByPrincipal.computeIfAbsent(principal.name(), name -> new LongAdder()).increment();
+    }
+
+    /** Event loop: a Hello token was refused; logs where from (never what was sent), at most a line every 10 s. */
+    void authenticationFailed(final java.net.SocketAddress peer, final long producerId)
+    {
+        authFailureLog.failed(peer, producerId);
+    }
+
     void connectionPaused()
     {
         pauses.increment();
@@ -709,11 +797,24 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
 
     void connectionFailed(final Throwable cause)
     {
-        // A reset by the peer is routine; anything else is worth one line, never a stack trace.
-        if (!(cause instanceof java.io.IOException))
+        // A reset by the peer is routine, a failed TLS handshake is counted by its listener; anything
+        // else is worth one line, never a stack trace.
+        if (!(cause instanceof java.io.IOException) && !tlsFailure(cause))
         {
             System.err.println("rill gateway: connection failed: " + cause);
         }
+    }
+
+    private static boolean tlsFailure(final Throwable cause)
+    {
+        for (Throwable t = cause; t != null; t = t.getCause())
+        {
+            if (t instanceof javax.net.ssl.SSLException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     void addSubscription(final Subscription s)

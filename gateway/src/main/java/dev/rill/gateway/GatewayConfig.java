@@ -15,9 +15,11 @@ import dev.rill.bus.ConfigException;
  * @param lateness        event-time checks ({@code gateway.lateness}); null for none (out-of-order events are still flagged).
  * @param maxPendingReplies most Replies one connection may have outstanding (accepted, not yet sent);
  *                        a connection at the limit is not read until Replies go out. 0 for the default, 4096.
+ * @param security        TLS, token authentication and ACLs ({@code gateway.tls}, {@code gateway.auth},
+ *                        {@code gateway.allowInsecure}); null for none, which is refused on a non-loopback host.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies)
+    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies, GatewaySecurity security)
 {
     /** Default {@link #maxPendingReplies()}: the Java client's in-flight window. */
     public static final int DEFAULT_MAX_PENDING_REPLIES = 4096;
@@ -68,14 +70,22 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         {
             throw ConfigException.invalid("gateway.maxPendingReplies", maxPendingReplies, "1 to 1048576 Replies per connection");
         }
+        security = security == null ? GatewaySecurity.none() : security;
+        if (!security.secure() && !security.allowInsecure() && !GatewaySecurity.loopback(host))
+        {
+            throw ConfigException.invalid("gateway.host", host, "a loopback address (127.0.0.1, ::1, localhost) unless " +
+                "gateway.tls and gateway.auth are both on (TLS is " + (security.tls() == null ? "off" : "on") + ", authentication " +
+                (security.auth().enabled() ? "on" : "off") + "): turn both on to listen beyond this machine, or set " +
+                "gateway.allowInsecure: true for a trusted network");
+        }
     }
 
-    /** A gateway without quotas or lateness checks. */
+    /** A gateway without quotas, lateness checks or security settings beyond the defaults. */
     public GatewayConfig(
         final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
         final QuotaConfig quota)
     {
-        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null, 0);
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null, 0, GatewaySecurity.none());
     }
 
     /** A gateway without quotas. */
@@ -93,31 +103,37 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+    }
+
+    /** @return this configuration with TLS, authentication and the insecure-listen switch of {@code security}. */
+    public GatewayConfig withSecurity(final GatewaySecurity security)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 
     public GatewayConfig withLateness(final LatenessConfig lateness)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 
     public GatewayConfig withMaxPendingReplies(final int maxPendingReplies)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
     }
 }

@@ -16,6 +16,7 @@ import dev.rill.bus.codec.MessageHeaderDecoder;
 import dev.rill.bus.codec.PingDecoder;
 import dev.rill.bus.codec.ProducerSessionDecoder;
 import dev.rill.bus.codec.SubscribeDecoder;
+import dev.rill.gateway.auth.Principal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -47,6 +48,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Quota: a producer with limits ({@code gateway.quota}) gets a {@link ProducerQuota} at Hello.
  * An event that does not fit it is left unread (pause) or refused with Nack {@code QUOTA_EXCEEDED}
  * (refuse), and reading stops until a timer on this event loop finds the buckets refilled.
+ *
+ * <p>Authentication: with {@code gateway.auth} on, Hello's token must match the gateway's
+ * {@link dev.rill.gateway.auth.AccessPolicy} or the connection gets Error
+ * {@code AUTHENTICATION_FAILED} and is closed; the principal it matched is kept for the
+ * connection's life, and each Event to a topic it may not produce to gets Nack
+ * {@code NOT_AUTHORIZED} with its seq (one array read per event; nothing allocated unless refused).
  *
  * <p>Reading is paused for up to three reasons at once: the ring is full, the disk is below its
  * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
@@ -112,6 +119,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private boolean inFrame;
     private int frameLength;
     private ErrorCode failCode;
+    private Principal principal = Principal.ANONYMOUS;
+    /** Per topic id, whether the principal may produce to it; null while authentication is off (all allowed). */
+    private boolean[] producible;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -313,12 +323,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return true;
         }
         final long seq = validator.seq();
+        final int topicId = validator.topicId();
+        if (producible != null && !(topicId < producible.length ? producible[topicId] : // a topic added after this Hello:
+            principal.produce().allows(gateway.topics().topic(topicId).name())))
+        {
+            gateway.countRefused(principal);
+            nack(ctx, seq, ErrorCode.NOT_AUTHORIZED, "principal '" + principal.name() + "' may not produce to topic '" +
+                gateway.topics().topic(topicId).name() + "' (it may produce to: " + principal.produce() +
+                "); ask the operator to add the topic to its produce list in the tokens file");
+            return true;
+        }
         if (seq <= lastSeq)
         {
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
             return true;
         }
-        final int topicId = validator.topicId();
         final long now = gateway.clock().nanoTime();
         final int timeFlags = lateness.check(topicId, validator.eventTimeNanos(), now);
         if (timeFlags < 0)
@@ -468,6 +487,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             return true;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        if (gateway.authEnabled() && !authenticate(ctx, length))
+        {
+            return true;
+        }
         // Set before the slot is published: the pipeline thread reads them (Gateway.welcome) after
         // it has read the slot, and the publish orders these stores before that.
         producerId = hello.producerId();
@@ -492,6 +515,38 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         quota = gateway.newQuota(producerId);
         helloReceived = true;
         return true;
+    }
+
+    /**
+     * Checks Hello's token against the gateway's access policy; on a match keeps the principal and
+     * its producible topics, else fails the connection with AUTHENTICATION_FAILED.
+     */
+    private boolean authenticate(final ChannelHandlerContext ctx, final int length)
+    {
+        final int tokenLength = hello.tokenLength();
+        final Principal p = MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() + 4 + tokenLength > length ? null :
+            gateway.accessPolicy().authenticate(hello.token());
+        if (p == null)
+        {
+            gateway.authenticationFailed(ctx.channel().remoteAddress(), hello.producerId());
+            // The message never quotes what was sent: it may be a real token of another server.
+            fail(ctx, ErrorCode.AUTHENTICATION_FAILED, (tokenLength == 0 ? "Hello carries no token" :
+                "the token in Hello is not known to this server (unknown, revoked or mistyped)") +
+                "; this server checks tokens (gateway.auth): ask its operator for one (`rill token new`) and pass it as the client's token");
+            return false;
+        }
+        if (principal != p)
+        {
+            principal = p;
+            producible = p.producibleTopics(gateway.topics());
+        }
+        return true;
+    }
+
+    /** @return who this connection authenticated as ({@link Principal#ANONYMOUS} when authentication is off). */
+    Principal principal()
+    {
+        return principal;
     }
 
     /** Pipeline thread: the Hello went through the ring; send Welcome on the event loop. */
@@ -669,7 +724,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             gateway.deadLetters().countDiskFull();
             return;
         }
-        deadLetters.offer(gateway.clock().nanoTime(), code, id, producerId, seq, peer, "", reason, bytes, offset, length, originalLength);
+        deadLetters.offer(gateway.clock().nanoTime(), code, id, producerId, seq, peer, principal == Principal.ANONYMOUS ? "" : principal.name(),
+            reason, bytes, offset, length, originalLength);
     }
 
     /** @return the seq of the Event message in {@code view}, or -1 when it is no Event or too short. */

@@ -85,6 +85,14 @@ final class SubscriberSession
             nack(ctx, -1, ErrorCode.BAD_SUBSCRIPTION, "unknown topic '" + topic + "'");
             return;
         }
+        if (!connection.principal().subscribe().allows(topic))
+        {
+            gateway.countRefused(connection.principal());
+            nack(ctx, -1, ErrorCode.NOT_AUTHORIZED, "principal '" + connection.principal().name() + "' may not subscribe to " +
+                (topic.isEmpty() ? "all topics (the empty topic needs '*' in its subscribe list)" : "topic '" + topic + "'") +
+                " (it may subscribe to: " + connection.principal().subscribe() + "); ask the operator to extend its subscribe list");
+            return;
+        }
         final String refusal = checkName(name, start);
         if (refusal != null)
         {

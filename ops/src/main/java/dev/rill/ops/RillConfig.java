@@ -32,6 +32,10 @@ import dev.rill.gateway.GatewayConfig;
 import dev.rill.gateway.LatenessAction;
 import dev.rill.gateway.LatenessConfig;
 import dev.rill.gateway.TopicLateness;
+import dev.rill.gateway.GatewaySecurity;
+import dev.rill.gateway.auth.AuthConfig;
+import dev.rill.gateway.tls.TlsConfig;
+import dev.rill.gateway.tls.TlsProvider;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
@@ -451,7 +455,7 @@ public record RillConfig(
                 }
             }
             return new RillConfig(
-                gateway == null ? d.gateway() : gateway.toConfig(d.gateway()),
+                gateway == null ? d.gateway() : gateway.toConfig(d.gateway(), baseDir),
                 pipeline == null ? d.pipeline() : pipeline.toConfig(d.pipeline()),
                 journal == null ? JournalConfig.of(data) : journal.toConfig(data),
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),
@@ -522,7 +526,7 @@ public record RillConfig(
         }
     }
 
-    record AdminSection(Boolean enabled, String host, Integer port, String tokenFile)
+    record AdminSection(Boolean enabled, String host, Integer port, String tokenFile, TlsSection tls)
     {
         AdminConfig toConfig(final AdminConfig d, final Path baseDir)
         {
@@ -535,7 +539,8 @@ public record RillConfig(
                 enabled == null ? d.enabled() : enabled,
                 host == null ? d.host() : host,
                 port == null ? d.port() : port,
-                tokenFile == null ? d.tokenFile() : tokenPath(baseDir));
+                tokenFile == null ? d.tokenFile() : tokenPath(baseDir),
+                tls == null ? null : tls.toConfig("admin.tls", baseDir));
         }
 
         private Path tokenPath(final Path baseDir)
@@ -590,9 +595,14 @@ public record RillConfig(
 
     record GatewaySection(
         String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName,
-        QuotaSection quota, LatenessSection lateness, Integer maxPendingReplies)
+        QuotaSection quota, LatenessSection lateness, Integer maxPendingReplies, TlsSection tls, AuthSection auth, Boolean allowInsecure)
     {
         GatewayConfig toConfig(final GatewayConfig d)
+        {
+            return toConfig(d, Path.of(""));
+        }
+
+        GatewayConfig toConfig(final GatewayConfig d, final Path baseDir)
         {
             return new GatewayConfig(
                 host == null ? d.host() : host,
@@ -603,7 +613,56 @@ public record RillConfig(
                 serverName == null ? d.serverName() : serverName,
                 quota == null ? d.quota() : quota.toConfig(),
                 lateness == null ? d.lateness() : lateness.toConfig(),
-                maxPendingReplies == null ? d.maxPendingReplies() : maxPendingReplies);
+                maxPendingReplies == null ? d.maxPendingReplies() : maxPendingReplies,
+                new GatewaySecurity(
+                    tls == null ? null : tls.toConfig("gateway.tls", baseDir),
+                    auth == null ? AuthConfig.off() : auth.toConfig(baseDir),
+                    allowInsecure != null && allowInsecure));
+        }
+    }
+
+    /** {@code gateway.tls} or {@code admin.tls}: PEM files, resolved against the configuration file's directory. */
+    record TlsSection(String certFile, String keyFile, String clientCaFile, List<String> protocols, List<String> ciphers,
+        TlsProvider provider)
+    {
+        TlsConfig toConfig(final String key, final Path baseDir)
+        {
+            return new TlsConfig(
+                file(key + ".certFile", certFile, baseDir, true),
+                file(key + ".keyFile", keyFile, baseDir, true),
+                file(key + ".clientCaFile", clientCaFile, baseDir, false),
+                protocols, ciphers, provider);
+        }
+    }
+
+    /** {@code gateway.auth}. */
+    record AuthSection(Boolean enabled, String tokensFile)
+    {
+        AuthConfig toConfig(final Path baseDir)
+        {
+            final boolean on = enabled == null || enabled; // a section with a tokens file means "on" unless it says otherwise
+            return new AuthConfig(on, file("gateway.auth.tokensFile", tokensFile, baseDir, on));
+        }
+    }
+
+    private static Path file(final String key, final String value, final Path baseDir, final boolean required)
+    {
+        if (value == null || value.isBlank())
+        {
+            if (required)
+            {
+                throw ConfigException.invalid(key, value, "a file path (relative to the configuration file's directory)" +
+                    (key.endsWith("File") && key.contains("tls") ? "; make a pair for local use with `rill certs dev`" : ""));
+            }
+            return null;
+        }
+        try
+        {
+            return baseDir.resolve(value);
+        }
+        catch (final java.nio.file.InvalidPathException e)
+        {
+            throw ConfigException.invalid(key, value, "a file path (" + e.getReason() + ")");
         }
     }
 

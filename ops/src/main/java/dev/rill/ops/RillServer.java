@@ -19,6 +19,10 @@ import dev.rill.bus.TopicRegistry;
 import dev.rill.bus.metrics.HotKeys;
 import dev.rill.bus.metrics.PipelineLatencies;
 import dev.rill.gateway.Gateway;
+import dev.rill.gateway.GatewaySecurity;
+import dev.rill.gateway.tls.PemTls;
+import io.netty.handler.ssl.SslContext;
+import dev.rill.ops.security.TokensWatcher;
 import dev.rill.bus.Journal;
 import dev.rill.journal.Checkpoint;
 import dev.rill.journal.CheckpointStore;
@@ -98,6 +102,7 @@ public final class RillServer implements AutoCloseable
     private long recoveryNanos;
     private ModelManager models;
     private AdminServer admin;
+    private TokensWatcher tokens;
     private ServerTelemetry telemetry;
     private SloAlerting alerting;
     private volatile boolean listening;
@@ -139,6 +144,7 @@ public final class RillServer implements AutoCloseable
     private void open()
     {
         final long openStart = System.nanoTime();
+        final SslContext tls = openSecurity(); // PEM files and the tokens file: a bad one stops the start before anything is opened
         // Before Chronicle opens them for writing: it would re-extend a cut file and append after the
         // cut. "in" is checked from the newest checkpoint on (what recovery reads), "out" at its end.
         final CheckpointStore store = new CheckpointStore(
@@ -171,6 +177,14 @@ public final class RillServer implements AutoCloseable
         }
         gateway = new Gateway(config.gateway(), topicCatalog, clock);
         openDeadLetters();
+        if (tls != null)
+        {
+            gateway.tls(tls);
+        }
+        if (tokens != null)
+        {
+            gateway.accessPolicy(tokens.policy());
+        }
         publish = new PublishStage(out, topics, clock, gateway, gateway, latencies, maxBatch);
         hotKeys = new HotKeys(config.hotspots(), topics, clock);
         if (config.hotspots().enabled())
@@ -194,11 +208,16 @@ public final class RillServer implements AutoCloseable
         alerting = track(SloAlerting.start(config.slo(), models::driftReport, config.hotspots().enabled() ?
             List.of(new HotKeyRule(hotKeys::snapshot, config.hotspots().keyShareAlert())) : List.of()));
         telemetry.addListener(alerting);
+        if (tokens != null)
+        {
+            telemetry.addListener(tokens); // looks at the tokens file once a second
+        }
         if (config.admin().enabled())
         {
             final TopicChanges topicChanges = new TopicChanges(topicCatalog, new TopicStore(config.journal().dataDir()),
                 config.pipeline().maxFields(), features::featureCount);
-            admin = AdminServer.start(models, topicChanges, config.admin().withTokenFileIn(config.journal().dataDir()), pages());
+            admin = AdminServer.start(models, topicChanges, config.admin().withTokenFileIn(config.journal().dataDir()), pages(),
+                tokens == null ? null : gateway::accessPolicy);
         }
         try
         {
@@ -220,6 +239,34 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    /**
+     * TLS of the gateway ({@code gateway.tls}: the PEM files are read and checked now) and its
+     * token authentication ({@code gateway.auth}: the tokens file is read now and watched from the
+     * telemetry thread). Throws ConfigException naming the key when a file cannot be used.
+     */
+    private SslContext openSecurity()
+    {
+        final GatewaySecurity security = config.gateway().security();
+        if (security.auth().enabled())
+        {
+            // Reloads come from the telemetry thread, started after the gateway exists.
+            tokens = TokensWatcher.start(security.auth().tokensFile(), policy ->
+            {
+                if (gateway != null)
+                {
+                    gateway.accessPolicy(policy);
+                }
+            });
+        }
+        return security.tls() == null ? null : PemTls.server(security.tls(), "gateway.tls");
+    }
+
+    /** @return the tokens file watcher, or null when {@code gateway.auth} is off. */
+    public TokensWatcher tokens()
+    {
+        return tokens;
     }
 
     /**

@@ -13,6 +13,8 @@ import dev.rill.bus.ErrorCode;
 import dev.rill.bus.codec.ReplyDecoder;
 import dev.rill.gateway.client.AckListener;
 import dev.rill.gateway.client.ClientConfig;
+import dev.rill.gateway.client.ClientTls;
+import dev.rill.gateway.tls.TlsProvider;
 import dev.rill.gateway.client.RillClientException;
 import dev.rill.gateway.client.ReplyListener;
 import dev.rill.gateway.client.RillProducer;
@@ -92,6 +94,15 @@ public final class LoadGenerator implements Callable<Integer>
         description = "none (latency to the Ack), reply or reply-only (every event asks for a Reply; latency to the Reply) " +
             "(default: ${DEFAULT-VALUE})")
     String reply;
+    @Option(names = "--tls-trust", paramLabel = "PEM",
+        description = "Connect over TLS, trusting this certificate file (e.g. the cert.pem of `rill certs dev`); plain TCP without it")
+    Path tlsTrust;
+
+    @Option(names = "--tls-provider", defaultValue = "JDK", description = "Client TLS implementation: JDK or OPENSSL (default: ${DEFAULT-VALUE})")
+    TlsProvider tlsProvider;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Hello token, for a server with gateway.auth")
+    String token;
 
     @Option(names = "--out", paramLabel = "FILE",
         description = "Write the report (text, then one JSON line) to FILE and the percentile distribution beside it (.hgrm)")
@@ -107,7 +118,7 @@ public final class LoadGenerator implements Callable<Integer>
     {
         final LoadSettings settings = new LoadSettings(host, port, LoadSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
             rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing),
-            LoadSettings.Reply.valueOf(reply.toUpperCase(Locale.ROOT).replace('-', '_')));
+            LoadSettings.Reply.valueOf(reply.toUpperCase(Locale.ROOT).replace('-', '_')), tlsTrust, tlsProvider, token);
         final LoadReport report = run(settings);
         System.out.print(report.text());
         System.out.println(report.json());
@@ -177,7 +188,9 @@ public final class LoadGenerator implements Callable<Integer>
         final ClientConfig client = ClientConfig.of(settings.host(), settings.port())
             .withProducer(settings.producerId(), 0)
             .withMaxInFlight(settings.window())
-            .withClientName("rill-load-" + settings.label());
+            .withClientName("rill-load-" + settings.label())
+            .withToken(settings.token())
+            .withTls(settings.tls() == null ? null : ClientTls.of(settings.tls(), null, null, settings.tlsProvider()));
         final double[][] payments = new double[PAYMENT_POOL][FIELD_COUNT];
         final long[] keys = new long[PAYMENT_POOL];
         final FraudDataGenerator generator = new FraudDataGenerator(settings.producerId());

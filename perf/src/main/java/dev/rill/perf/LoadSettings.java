@@ -1,5 +1,9 @@
 package dev.rill.perf;
 
+import java.nio.file.Path;
+
+import dev.rill.gateway.tls.TlsProvider;
+
 /**
  * What one load run does.
  *
@@ -15,10 +19,14 @@ package dev.rill.perf;
  * @param parkOnly       pace by parking only, never yielding (sends in small bursts; less CPU).
  * @param reply          {@link Reply#NONE}: plain events, latency to the Ack; otherwise every event asks for a
  *                       Reply (REPLY or REPLY_ONLY) and latency is measured to its Reply.
+ * @param tls            connect over TLS trusting this PEM certificate file (e.g. {@code rill certs dev}'s
+ *                       cert.pem), or null for plain TCP.
+ * @param tlsProvider    the client's TLS implementation (JDK or OPENSSL); null: JDK.
+ * @param token          Hello token (servers with {@code gateway.auth}), or null.
  */
 public record LoadSettings(
     String host, int port, Mode mode, int rate, double warmupSeconds, double seconds, int window, String label, long producerId,
-    boolean parkOnly, Reply reply)
+    boolean parkOnly, Reply reply, Path tls, TlsProvider tlsProvider, String token)
 {
     /** Whether events ask for a Reply (docs/protocol.md §7.7). */
     public enum Reply
@@ -31,12 +39,12 @@ public record LoadSettings(
         REPLY_ONLY
     }
 
-    /** Plain events, no Reply. */
+    /** Plain TCP, no token, no Reply. */
     public LoadSettings(
         final String host, final int port, final Mode mode, final int rate, final double warmupSeconds, final double seconds,
         final int window, final String label, final long producerId, final boolean parkOnly)
     {
-        this(host, port, mode, rate, warmupSeconds, seconds, window, label, producerId, parkOnly, Reply.NONE);
+        this(host, port, mode, rate, warmupSeconds, seconds, window, label, producerId, parkOnly, Reply.NONE, null, null, null);
     }
 
     /** How events are offered. */
@@ -68,5 +76,6 @@ public record LoadSettings(
         }
         label = label == null ? mode.name().toLowerCase() : label;
         reply = reply == null ? Reply.NONE : reply;
+        tlsProvider = tlsProvider == null ? TlsProvider.JDK : tlsProvider;
     }
 }

@@ -66,7 +66,7 @@ class LoadGeneratorTest
         try (RillServer server = RillServer.start(config))
         {
             final LoadReport report = LoadGenerator.run(new LoadSettings("127.0.0.1", server.address().getPort(),
-                LoadSettings.Mode.RATE, 2_000, 0, 0.5, 256, "reply-test", 8, false, LoadSettings.Reply.REPLY_ONLY));
+                LoadSettings.Mode.RATE, 2_000, 0, 0.5, 256, "reply-test", 8, false, LoadSettings.Reply.REPLY_ONLY, null, null, null));
 
             assertEquals(1_000, report.sent());
             assertEquals(report.sent(), report.acked());

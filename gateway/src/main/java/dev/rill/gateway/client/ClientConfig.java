@@ -3,6 +3,8 @@ package dev.rill.gateway.client;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.netty.handler.ssl.SslContext;
+
 /**
  * Where and as whom a client connects.
  *
@@ -11,18 +13,28 @@ import java.util.Objects;
  * @param producerId     the producer's identity (any number unique among producers; 0 for subscribers).
  * @param epoch          the producer's session generation (raise it on every restart of the producer).
  * @param clientName     free text shown in server logs.
- * @param token          authentication token (not checked by this server version).
+ * @param token          authentication token sent in Hello: needed when the server checks tokens
+ *                       ({@code gateway.auth}); never logged or shown by the client.
  * @param maxInFlight    most events sent and not yet acknowledged; {@code send} waits beyond it.
  * @param connectTimeout how long to wait for the connection and Welcome.
  * @param reconnect      whether a producer reconnects by itself when the connection drops
  *                       (backoff from {@code reconnectBackoff} doubling up to 32 times it, with
  *                       jitter) and resends what was not acknowledged.
  * @param reconnectBackoff first wait before reconnecting.
+ * @param tls            TLS to the server (see {@link ClientTls}), or null for plain TCP.
  */
 public record ClientConfig(
     String host, int port, long producerId, int epoch, String clientName, String token, int maxInFlight, Duration connectTimeout,
-    boolean reconnect, Duration reconnectBackoff)
+    boolean reconnect, Duration reconnectBackoff, SslContext tls)
 {
+    /** Without TLS. */
+    public ClientConfig(
+        final String host, final int port, final long producerId, final int epoch, final String clientName, final String token,
+        final int maxInFlight, final Duration connectTimeout, final boolean reconnect, final Duration reconnectBackoff)
+    {
+        this(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, reconnectBackoff, null);
+    }
+
     /** Compact form without the reconnect settings: reconnects, first after 50 ms. */
     public ClientConfig(
         final String host, final int port, final long producerId, final int epoch, final String clientName, final String token,
@@ -61,24 +73,46 @@ public record ClientConfig(
     public ClientConfig withProducer(final long producerId, final int epoch)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff);
+            reconnectBackoff, tls);
     }
 
     public ClientConfig withMaxInFlight(final int maxInFlight)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff);
+            reconnectBackoff, tls);
     }
 
     public ClientConfig withClientName(final String clientName)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff);
+            reconnectBackoff, tls);
+    }
+
+    /** @return this config sending {@code token} in Hello. */
+    public ClientConfig withToken(final String token)
+    {
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff, tls);
+    }
+
+    /** @return this config connecting over TLS with {@code tls} (see {@link ClientTls}); null for plain TCP. */
+    public ClientConfig withTls(final SslContext tls)
+    {
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff, tls);
+    }
+
+    @Override
+    public String toString()
+    {
+        // Never the token: configs end up in logs and exception messages.
+        return "ClientConfig[" + host + ":" + port + ", producer " + producerId + "/" + epoch + ", " + clientName +
+            (token.isEmpty() ? "" : ", token set") + (tls == null ? "" : ", TLS") + "]";
     }
 
     /** @return this config with automatic reconnection on or off. */
     public ClientConfig withReconnect(final boolean reconnect, final Duration backoff)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff, tls);
     }
 }

@@ -25,6 +25,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -97,6 +98,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        if (config.tls() != null)
+                        {
+                            // Host and port: SNI, and the name the server's certificate must carry.
+                            final SslHandler tls = config.tls().newHandler(ch.alloc(), config.host(), config.port());
+                            tls.handshakeFuture().addListener(f ->
+                            {
+                                if (!f.isSuccess())
+                                {
+                                    c.welcomed.completeExceptionally(new RillClientException("TLS handshake with " + config.host() +
+                                        ":" + config.port() + " failed: " + rootMessage(f.cause()) +
+                                        "; check the trusted certificate, the host name it names, and (mutual TLS) the client certificate",
+                                        f.cause()));
+                                }
+                            });
+                            ch.pipeline().addLast("tls", tls);
+                        }
                         ch.pipeline().addLast(new FrameDecoder(c, MAX_FRAME), c);
                     }
                 })
@@ -134,6 +151,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     }
 
     private long lastSeq;
+
+    private static String rootMessage(final Throwable t)
+    {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root)
+        {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
 
     long lastSeq()
     {

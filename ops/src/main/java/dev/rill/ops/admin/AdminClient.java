@@ -55,11 +55,27 @@ public final class AdminClient implements ModelAdmin, TopicAdmin
      */
     public AdminClient(final String host, final int port, final Path tokenFile)
     {
+        this(host, port, tokenFile, null);
+    }
+
+    /**
+     * As {@link #AdminClient(String, int, Path)}, over HTTPS when {@code tls} is not null (a server
+     * with {@code admin.tls}).
+     *
+     * @param tls the context whose trust store holds the server's certificate or its CA, or null for plain HTTP.
+     */
+    public AdminClient(final String host, final int port, final Path tokenFile, final javax.net.ssl.SSLContext tls)
+    {
         this.endpoint = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        this.base = URI.create("http://" + endpoint);
+        this.base = URI.create((tls == null ? "http://" : "https://") + endpoint);
         this.tokenFile = tokenFile;
         this.token = readToken(host, port, tokenFile, endpoint);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
+        if (tls != null)
+        {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /** @return host:port of the admin channel this client talks to. */

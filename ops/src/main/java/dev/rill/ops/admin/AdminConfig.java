@@ -3,6 +3,7 @@ package dev.rill.ops.admin;
 import java.nio.file.Path;
 
 import dev.rill.bus.ConfigException;
+import dev.rill.gateway.tls.TlsConfig;
 
 /**
  * The admin channel ({@code admin:} in rill.yaml): where the server listens for
@@ -11,14 +12,20 @@ import dev.rill.bus.ConfigException;
  *
  * @param enabled   whether {@code rill serve} opens the admin channel at all.
  * @param host      address to listen on; the default, 127.0.0.1, keeps the channel on this machine
- *                  (the channel has a token but no TLS: on another address the token crosses the
- *                  network in clear text).
+ *                  (without {@code tls}, on another address the token crosses the network in clear text).
  * @param port      TCP port; 0 picks a free one (tests).
  * @param tokenFile file holding the token, or null for {@value #DEFAULT_TOKEN_FILE_NAME} in the
  *                  data directory (see {@link #withTokenFileIn(Path)}).
+ * @param tls       HTTPS for the channel and the pages beside it ({@code admin.tls}), or null for plain HTTP.
  */
-public record AdminConfig(boolean enabled, String host, int port, Path tokenFile)
+public record AdminConfig(boolean enabled, String host, int port, Path tokenFile, TlsConfig tls)
 {
+    /** Plain HTTP. */
+    public AdminConfig(final boolean enabled, final String host, final int port, final Path tokenFile)
+    {
+        this(enabled, host, port, tokenFile, null);
+    }
+
     /** Default port of the admin channel (the gateway's default is 7301). */
     public static final int DEFAULT_PORT = 7390;
 
@@ -58,17 +65,29 @@ public record AdminConfig(boolean enabled, String host, int port, Path tokenFile
      */
     public AdminConfig withTokenFileIn(final Path dataDir)
     {
-        return tokenFile != null ? this : new AdminConfig(enabled, host, port, dataDir.resolve(DEFAULT_TOKEN_FILE_NAME));
+        return tokenFile != null ? this : new AdminConfig(enabled, host, port, dataDir.resolve(DEFAULT_TOKEN_FILE_NAME), tls);
     }
 
     public AdminConfig withPort(final int port)
     {
-        return new AdminConfig(enabled, host, port, tokenFile);
+        return new AdminConfig(enabled, host, port, tokenFile, tls);
     }
 
     public AdminConfig withTokenFile(final Path tokenFile)
     {
-        return new AdminConfig(enabled, host, port, tokenFile);
+        return new AdminConfig(enabled, host, port, tokenFile, tls);
+    }
+
+    /** @return this channel served over HTTPS with {@code tls}; null for plain HTTP. */
+    public AdminConfig withTls(final TlsConfig tls)
+    {
+        return new AdminConfig(enabled, host, port, tokenFile, tls);
+    }
+
+    /** @return {@code https} with TLS, else {@code http}. */
+    public String scheme()
+    {
+        return tls == null ? "http" : "https";
     }
 
     /** @return host:port, as {@code --admin} takes it. */

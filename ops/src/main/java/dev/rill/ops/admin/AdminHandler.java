@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.rill.gateway.auth.AccessPolicy;
+import dev.rill.gateway.auth.Principal;
 
 /**
  * Handles one admin request: authenticates it, routes it by path and method, reads its body,
@@ -43,15 +45,27 @@ final class AdminHandler implements HttpHandler
     private final ModelAdmin admin;
     private final TopicAdmin topics;
     private final AdminToken token;
+    private final Supplier<AccessPolicy> principals;
     private volatile long unauthorized;
     private long unauthorizedLogged;
     private long lastRefusalLogNanos;
 
     AdminHandler(final ModelAdmin admin, final TopicAdmin topics, final AdminToken token)
     {
+        this(admin, topics, token, null);
+    }
+
+    AdminHandler(final ModelAdmin admin, final AdminToken token, final Supplier<AccessPolicy> principals)
+    {
+        this(admin, null, token, principals);
+    }
+
+    AdminHandler(final ModelAdmin admin, final TopicAdmin topics, final AdminToken token, final Supplier<AccessPolicy> principals)
+    {
         this.admin = admin;
         this.topics = topics;
         this.token = token;
+        this.principals = principals;
     }
 
     long unauthorizedCount()
@@ -199,7 +213,15 @@ final class AdminHandler implements HttpHandler
         {
             return false;
         }
-        return token.matches(header.substring(7).strip().getBytes(StandardCharsets.US_ASCII));
+        final String presented = header.substring(7).strip();
+        if (token.matches(presented.getBytes(StandardCharsets.US_ASCII)))
+        {
+            return true;
+        }
+        // A gateway principal with the admin flag (gateway.auth): its token works here too.
+        final AccessPolicy policy = principals == null ? null : principals.get();
+        final Principal p = policy == null ? null : policy.authenticate(presented);
+        return p != null && p.admin();
     }
 
     /** Counts the refusal and logs it, at most once a minute, with where it came from but nothing it sent. */

@@ -11,14 +11,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.rill.bus.ConfigException;
+import dev.rill.gateway.auth.AccessPolicy;
+import dev.rill.gateway.tls.PemTls;
+import dev.rill.gateway.tls.TlsConfig;
 
 /**
  * The admin channel of a running bus: an HTTP/1.1 server (the JDK's
  * {@code com.sun.net.httpserver}) that authenticates each request with the bearer token of
  * {@link AdminToken} and hands it to a {@link ModelAdmin}. Bound to 127.0.0.1 unless
- * {@code admin.host} says otherwise; no TLS, so keep it on loopback or a trusted network.
+ * {@code admin.host} says otherwise. With {@code admin.tls} it serves HTTPS only (JDK
+ * {@code HttpsServer}, the {@link SSLContext} built by {@link PemTls} from the same kind of PEM files
+ * as the gateway's, client certificates required when {@code admin.tls.clientCaFile} is set);
+ * without it, plain HTTP: keep it on loopback or a trusted network.
+ *
+ * <p>Besides the admin token, the bearer token of a gateway principal with {@code admin: true} in
+ * the tokens file ({@code gateway.auth}) is accepted, so an operator's one token works on both.
  *
  * <h2>API</h2>
  * Every request carries {@code Authorization: Bearer <token>}, the token being the content of
@@ -91,15 +108,28 @@ public final class AdminServer implements AutoCloseable
      */
     public static AdminServer start(final ModelAdmin admin, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes)
     {
-        return start(admin, null, config, openRoutes);
+        return start(admin, null, config, openRoutes, null);
     }
 
     /**
-     * As {@link #start(ModelAdmin, AdminConfig, Map)}, also serving {@code /v1/topics} from
+     * As {@link #start(ModelAdmin, AdminConfig, Map)}, also accepting the token of any principal
+     * with the admin flag in the policy {@code principals} supplies at the time of each request.
+     *
+     * @param principals the gateway's current access policy, or null to accept the admin token only.
+     */
+    public static AdminServer start(final ModelAdmin admin, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes,
+        final Supplier<AccessPolicy> principals)
+    {
+        return start(admin, null, config, openRoutes, principals);
+    }
+
+    /**
+     * As {@link #start(ModelAdmin, AdminConfig, Map, Supplier)}, also serving {@code /v1/topics} from
      * {@code topics} (null: those requests answer 404).
      */
     public static AdminServer start(
-        final ModelAdmin admin, final TopicAdmin topics, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes)
+        final ModelAdmin admin, final TopicAdmin topics, final AdminConfig config, final Map<String, ReadOnlyRoute.Page> openRoutes,
+        final Supplier<AccessPolicy> principals)
     {
         Objects.requireNonNull(admin, "admin");
         if (!config.enabled())
@@ -119,7 +149,7 @@ public final class AdminServer implements AutoCloseable
         final HttpServer http;
         try
         {
-            http = HttpServer.create(bindTo, BACKLOG);
+            http = config.tls() == null ? HttpServer.create(bindTo, BACKLOG) : https(bindTo, config.tls());
         }
         catch (final BindException e)
         {
@@ -139,7 +169,7 @@ public final class AdminServer implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
-        final AdminHandler handler = new AdminHandler(admin, topics, token);
+        final AdminHandler handler = new AdminHandler(admin, topics, token, principals);
         http.createContext("/", new ReadOnlyRoute(handler, openRoutes));
         http.setExecutor(executor);
         try
@@ -162,14 +192,37 @@ public final class AdminServer implements AutoCloseable
             throw new IllegalStateException("admin channel did not start: " + e.getCause(), e.getCause());
         }
         final AdminServer server = new AdminServer(http, executor, handler);
-        if (!server.address.getAddress().isLoopbackAddress())
+        if (!server.address.getAddress().isLoopbackAddress() && config.tls() == null)
         {
             LOG.log(System.Logger.Level.WARNING, "admin channel: listening on " + config.endpoint() + ", beyond this machine; " +
                 "it has no TLS, so the token crosses the network in clear text: prefer 127.0.0.1 and an SSH tunnel");
         }
-        LOG.log(System.Logger.Level.INFO, "admin channel: listening on " + server.address.getHostString() + ":" +
+        LOG.log(System.Logger.Level.INFO, "admin channel: listening on " + config.scheme() + "://" + server.address.getHostString() + ":" +
             server.address.getPort() + ", token in " + token.file().toAbsolutePath());
         return server;
+    }
+
+    /** An HTTPS listener with the certificate and key of {@code tls}; client certificates required when it names a client CA. */
+    private static HttpsServer https(final InetSocketAddress bindTo, final TlsConfig tls) throws IOException
+    {
+        final SSLContext context = PemTls.jdkServer(tls, "admin.tls"); // a ConfigException names the key
+        final HttpsServer https = HttpsServer.create(bindTo, BACKLOG);
+        https.setHttpsConfigurator(new HttpsConfigurator(context)
+        {
+            @Override
+            public void configure(final HttpsParameters params)
+            {
+                final SSLParameters p = context.getDefaultSSLParameters();
+                p.setProtocols(tls.protocols().toArray(new String[0]));
+                if (!tls.ciphers().isEmpty())
+                {
+                    p.setCipherSuites(tls.ciphers().toArray(new String[0]));
+                }
+                p.setNeedClientAuth(tls.mutual());
+                params.setSSLParameters(p);
+            }
+        });
+        return https;
     }
 
     /** @return the address the channel listens on (with the port picked when 0 was asked for). */

@@ -3,7 +3,10 @@ package dev.rill.ops.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.rill.bus.ConfigException;
+import dev.rill.gateway.tls.PemTls;
 import dev.rill.ops.RillConfig;
+import dev.rill.ops.security.TokensFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -13,7 +16,8 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand
 {
     @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a YAML configuration; print the effective configuration or the first error.")
+        description = {"Check a YAML configuration; print the effective configuration or the first error.",
+            "Also reads the TLS PEM files and the tokens file it names, as rill serve does at start."})
     static final class Validate implements Callable<Integer>
     {
         @Parameters(paramLabel = "FILE", description = "rill.yaml to check")
@@ -23,6 +27,7 @@ final class ConfigCommand
         public Integer call()
         {
             final RillConfig config = RillConfig.read(file);
+            checkSecurityFiles(config); // the PEM files and the tokens file, as rill serve reads them at start
             System.out.println(file + ": valid");
             System.out.println("  gateway:  " + config.gateway());
             System.out.println("  pipeline: " + config.pipeline());
@@ -31,6 +36,30 @@ final class ConfigCommand
             System.out.println("  topics:   " + config.topics());
             System.out.println("  admin:    " + config.admin().withTokenFileIn(config.journal().dataDir()));
             return 0;
+        }
+
+        /** Reads the TLS PEM files and the tokens file the configuration names; a ConfigException names the key. */
+        private static void checkSecurityFiles(final RillConfig config)
+        {
+            if (config.gateway().security().tls() != null)
+            {
+                PemTls.server(config.gateway().security().tls(), "gateway.tls");
+            }
+            if (config.admin().tls() != null)
+            {
+                PemTls.jdkServer(config.admin().tls(), "admin.tls");
+            }
+            if (config.gateway().security().auth().enabled())
+            {
+                try
+                {
+                    TokensFile.read(config.gateway().security().auth().tokensFile());
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new ConfigException("gateway.auth.tokensFile: " + e.getMessage());
+                }
+            }
         }
     }
 }

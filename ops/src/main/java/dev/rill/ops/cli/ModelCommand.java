@@ -271,7 +271,10 @@ final class ModelCommand
         private AdminClient client(final CommandSpec spec)
         {
             final Endpoint e = endpoint(spec);
-            return new AdminClient(e.host(), e.port(), e.tokenFile());
+            // admin.tls: trust the server's own certificate file (a CA-issued one chains to itself as well).
+            final javax.net.ssl.SSLContext tls = e.tls() == null ? null :
+                ((io.netty.handler.ssl.JdkSslContext)dev.rill.gateway.client.ClientTls.trusting(e.tls().certFile())).context();
+            return new AdminClient(e.host(), e.port(), e.tokenFile(), tls);
         }
 
         /**
@@ -280,8 +283,9 @@ final class ModelCommand
          * @param host      a host to connect to.
          * @param port      its port.
          * @param tokenFile the admin token file.
+         * @param tls       the channel's TLS ({@code admin.tls}), or null for plain HTTP.
          */
-        record Endpoint(String host, int port, Path tokenFile)
+        record Endpoint(String host, int port, Path tokenFile, dev.rill.gateway.tls.TlsConfig tls)
         {
         }
 
@@ -320,7 +324,7 @@ final class ModelCommand
                 }
                 host = h.isEmpty() ? AdminConfig.DEFAULT_HOST : connectable(h);
             }
-            return new Endpoint(host, port, tokenFile != null ? tokenFile : channel.tokenFile());
+            return new Endpoint(host, port, tokenFile != null ? tokenFile : channel.tokenFile(), channel.tls());
         }
 
         /** @return a host to connect to for one the server listens on: a wildcard listen address means this machine. */

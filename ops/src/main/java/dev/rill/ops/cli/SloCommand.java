@@ -64,7 +64,7 @@ final class SloCommand implements Callable<Integer>
         {
             final ModelCommand.AdminOptions.Endpoint endpoint = admin.endpoint(spec);
             final String where = (endpoint.host().indexOf(':') >= 0 ? "[" + endpoint.host() + "]" : endpoint.host()) + ":" + endpoint.port();
-            final String body = fetch(where);
+            final String body = fetch(where, endpoint.tls());
             final SloReport report;
             try
             {
@@ -104,10 +104,16 @@ final class SloCommand implements Callable<Integer>
         }
     }
 
-    private static String fetch(final String where)
+    private static String fetch(final String where, final dev.rill.gateway.tls.TlsConfig tls)
     {
-        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
-        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + where + SloAlerting.SLO_PATH))
+        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
+        if (tls != null)
+        {
+            // admin.tls: trust the server's own certificate file, as `rill model` does.
+            builder.sslContext(((io.netty.handler.ssl.JdkSslContext)dev.rill.gateway.client.ClientTls.trusting(tls.certFile())).context());
+        }
+        final HttpClient http = builder.build();
+        final HttpRequest request = HttpRequest.newBuilder(URI.create((tls == null ? "http://" : "https://") + where + SloAlerting.SLO_PATH))
             .timeout(READ_TIMEOUT).header("Accept", "application/json").GET().build();
         final HttpResponse<String> response;
         try

@@ -75,6 +75,19 @@ public final class ServerMetrics
             "(see /health and the server log)", () -> server.pipeline().failure() == null ? 0 : 1);
         counter(registry, "rill_admin_unauthorized", "Admin requests refused for a missing or wrong token since start",
             () -> server.admin() == null ? 0 : server.admin().unauthorizedCount());
+        // Security (gateway.tls, gateway.auth): refusals by code are in rill_frames_refused_total.
+        counter(registry, "rill_gateway_tls_handshake_failures", "TLS handshakes of the gateway that failed since start " +
+            "(plaintext clients, untrusted or missing client certificates)", () -> server.gateway().tlsHandshakeFailures());
+        counter(registry, "rill_tokens_reloads", "Times the changed tokens file (gateway.auth.tokensFile) was loaded since start",
+            () -> server.tokens() == null ? 0 : server.tokens().reloads());
+        counter(registry, "rill_tokens_reload_failures", "Times a changed tokens file was refused and the previous one kept " +
+            "(see the server log)", () -> server.tokens() == null ? 0 : server.tokens().reloadFailures());
+        CounterWithCallback.builder()
+            .name("rill_principal_refusals")
+            .help("Frames refused with NOT_AUTHORIZED since start, by the principal of the connection (gateway.auth)")
+            .labelNames("principal")
+            .callback(cb -> server.gateway().refusedByPrincipal().forEach((name, n) -> cb.call(n, name)))
+            .register(registry);
         registerDeadLetters(registry, server);
     }
 
