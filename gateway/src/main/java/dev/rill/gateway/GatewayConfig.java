@@ -12,9 +12,11 @@ import dev.rill.bus.ConfigException;
  * @param maxConnections  most connections open at once.
  * @param serverName      name sent in Welcome.
  * @param quota           per-producer quotas ({@code gateway.quota}); null for none.
+ * @param limits          per-address connections, handshake and idle timeouts, in-flight window, subscriber lag;
+ *                        null for {@link ConnectionLimits#defaults()}.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota)
+    QuotaConfig quota, ConnectionLimits limits)
 {
     public static final int DEFAULT_PORT = 7301;
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4096;
@@ -50,13 +52,25 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         {
             quota = QuotaConfig.unlimited();
         }
+        if (limits == null)
+        {
+            limits = ConnectionLimits.defaults();
+        }
+    }
+
+    /** A gateway with the given quotas and the default connection limits. */
+    public GatewayConfig(
+        final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
+        final QuotaConfig quota)
+    {
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null);
     }
 
     /** A gateway without quotas. */
     public GatewayConfig(
         final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName)
     {
-        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, QuotaConfig.unlimited());
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, QuotaConfig.unlimited(), null);
     }
 
     /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas. */
@@ -67,21 +81,26 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, limits);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, limits);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, limits);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, limits);
+    }
+
+    public GatewayConfig withLimits(final ConnectionLimits limits)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, limits);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rill.gateway;
 
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +22,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -46,11 +49,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * An event that does not fit it is left unread (pause) or refused with Nack {@code QUOTA_EXCEEDED}
  * (refuse), and reading stops until a timer on this event loop finds the buckets refilled.
  *
- * <p>Reading is paused for up to three reasons at once: the ring is full, the disk is below its
- * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
- * wake-up task, which clears the disk's flag only when the disk is above its reserve again, and
- * the quota has its own timer. The channel is read again only when no flag is set, so no wake-up
- * ends another reason's pause.
+ * <p>In-flight window ({@code gateway.maxInFlight}): when the newest seq read is that many seqs
+ * above the last seq acknowledged, the next event is left unread and reading stops until the ack
+ * path ({@link #acknowledge(long)}) finds room again. Nothing is refused.
+ *
+ * <p>Reading is paused for up to four reasons at once: the ring is full, the disk is below its
+ * reserve, the producer is over its quota, the connection is at its in-flight window. Each has its
+ * own flag; the ring and the disk share a wake-up task, which clears the disk's flag only when the
+ * disk is above its reserve again, the quota has its own timer and the window its acks. The channel
+ * is read again only when no flag is set, so no wake-up ends another reason's pause.
+ *
+ * <p>Timeouts: a connection that sends no Hello within {@code gateway.handshakeTimeout} gets Error
+ * {@code HANDSHAKE_TIMEOUT} (a timer on the event loop, cancelled by the Hello); one that sends
+ * nothing for {@code gateway.idleTimeout} while the server is reading it gets Error
+ * {@code IDLE_TIMEOUT} (Netty's IdleStateHandler ahead of the decoder). A connection the server
+ * itself stopped reading (any pause above) is never idle.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -85,6 +98,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private boolean quotaPaused;
     private int quotaPendingLength;
     private final Runnable quotaResumeTask = this::quotaResume;
+    private final int maxInFlight;
+    private boolean windowPaused;
+    private long ackFloor;
+    private boolean windowStarted;
+    private ChannelHandlerContext context;
+    private ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -93,6 +112,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.pipeline = gateway.pipeline();
         this.validator = new EventValidator(gateway.topics(), pipeline.config().maxFields());
         this.subscriber = new SubscriberSession(gateway, this, writer);
+        this.maxInFlight = gateway.limits().maxInFlight();
     }
 
     int id()
@@ -114,7 +134,37 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
         channel = ctx.channel();
+        context = ctx;
+        final long handshakeMillis = gateway.limits().handshakeTimeout().toMillis();
+        if (handshakeMillis > 0)
+        {
+            handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut, handshakeMillis, TimeUnit.MILLISECONDS);
+        }
         super.channelActive(ctx);
+    }
+
+    private void handshakeTimedOut()
+    {
+        if (!helloReceived && !failed && channel.isActive())
+        {
+            fail(context, ErrorCode.HANDSHAKE_TIMEOUT, "no Hello within " + gateway.limits().handshakeTimeout().toMillis() +
+                " ms of connecting (gateway.handshakeTimeout); send Hello as the first frame, right after connecting");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
+    {
+        if (evt instanceof IdleStateEvent && ((IdleStateEvent)evt).state() == IdleState.READER_IDLE)
+        {
+            if (!failed && !paused && !diskPaused && !quotaPaused && !windowPaused)
+            {
+                fail(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received for " + gateway.limits().idleTimeout().toMillis() +
+                    " ms (gateway.idleTimeout); send Ping more often than that to keep an idle connection open");
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -134,6 +184,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             quotaPaused = false;
             gateway.connectionQuotaResumed();
+        }
+        if (windowPaused)
+        {
+            windowPaused = false;
+            gateway.connectionInFlightResumed();
+        }
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
         }
         subscriber.close();
         gateway.unregister(this);
@@ -256,10 +315,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return onOverQuota(ctx, seq, length, quotaNow);
         }
+        if (maxInFlight > 0 && windowStarted && lastSeq - ackFloor >= maxInFlight)
+        {
+            pauseForWindow();
+            return false; // the frame stays in the decoder and is read again when acks make room
+        }
         final long sequence = claim();
         if (sequence < 0)
         {
             return false;
+        }
+        if (!windowStarted)
+        {
+            windowStarted = true;
+            ackFloor = seq - 1; // what this connection's first event follows counts as acknowledged
         }
         if (q != null)
         {
@@ -307,6 +376,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated; send a complete Hello");
             return true;
+        }
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false); // a Hello arrived in time, even if the ring makes it wait
+            handshakeTimer = null;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         // Set before the slot is published: the pipeline thread reads them (Gateway.welcome) after
@@ -449,7 +523,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         quotaPaused = false;
         gateway.connectionQuotaResumed();
-        if (!paused && !diskPaused)
+        if (!paused && !diskPaused && !windowPaused)
         {
             readAgain(); // else the ring's or the disk's own wake-up reads again
         }
@@ -508,6 +582,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             lastAckSent = seq;
             channel.writeAndFlush(writer.ack(channel.alloc(), seq), channel.voidPromise());
+        }
+        if (seq > ackFloor)
+        {
+            ackFloor = seq;
+        }
+        if (windowPaused && lastSeq - ackFloor < maxInFlight && channel.isActive())
+        {
+            windowPaused = false;
+            gateway.connectionInFlightResumed();
+            if (!paused && !diskPaused && !quotaPaused)
+            {
+                readAgain(); // else the ring's, the disk's or the quota's wake-up reads again
+            }
+        }
+    }
+
+    private void pauseForWindow()
+    {
+        if (!windowPaused)
+        {
+            windowPaused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionInFlightPaused();
         }
     }
 
@@ -572,7 +669,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (paused)
         {
             paused = false;
-            channel.config().setAutoRead(!diskPaused && !quotaPaused);
+            channel.config().setAutoRead(!diskPaused && !quotaPaused && !windowPaused);
             gateway.connectionResumed();
         }
     }
@@ -591,9 +688,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             diskPaused = false; // else the disk monitor wakes this connection again when space is back
             gateway.connectionDiskResumed();
         }
-        if (!diskPaused && !quotaPaused)
+        if (!diskPaused && !quotaPaused && !windowPaused)
         {
-            readAgain(); // else the disk's wake-up or the quota's timer reads again
+            readAgain(); // else the disk's wake-up, the quota's timer or the acks read again
         }
     }
 

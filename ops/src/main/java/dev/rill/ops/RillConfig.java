@@ -25,6 +25,7 @@ import dev.rill.bus.TimeSpan;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.gateway.ConnectionLimits;
 import dev.rill.gateway.GatewayConfig;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
@@ -554,10 +555,18 @@ public record RillConfig(
 
     record GatewaySection(
         String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName,
-        QuotaSection quota)
+        QuotaSection quota,
+        Integer maxConnectionsPerAddress, String handshakeTimeout, String idleTimeout, Integer maxInFlight, Long subscriberMaxLag)
     {
         GatewayConfig toConfig(final GatewayConfig d)
         {
+            final ConnectionLimits l = d.limits();
+            final ConnectionLimits limits = new ConnectionLimits(
+                maxConnectionsPerAddress == null ? l.maxConnectionsPerAddress() : maxConnectionsPerAddress,
+                handshakeTimeout == null ? l.handshakeTimeout() : TimeSpan.parse("gateway.handshakeTimeout", handshakeTimeout),
+                idleTimeout == null ? l.idleTimeout() : TimeSpan.parse("gateway.idleTimeout", idleTimeout),
+                maxInFlight == null ? l.maxInFlight() : maxInFlight,
+                subscriberMaxLag == null ? l.subscriberMaxLag() : subscriberMaxLag);
             return new GatewayConfig(
                 host == null ? d.host() : host,
                 port == null ? d.port() : port,
@@ -565,7 +574,8 @@ public record RillConfig(
                 maxFrameLength == null ? d.maxFrameLength() : maxFrameLength,
                 maxConnections == null ? d.maxConnections() : maxConnections,
                 serverName == null ? d.serverName() : serverName,
-                quota == null ? d.quota() : quota.toConfig());
+                quota == null ? d.quota() : quota.toConfig(),
+                limits);
         }
     }
 
