@@ -18,7 +18,7 @@ import org.agrona.DirectBuffer;
  *
  * <p>Stateless and allocation-free apart from the refusal text; any thread.
  */
-final class ServerFrames
+public final class ServerFrames
 {
     private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int VAR_LENGTH_FIELD = 2;
@@ -32,7 +32,7 @@ final class ServerFrames
      * @return null when the message may be decoded; else what is wrong with it. Messages of a type
      *         the client does not know pass (the client ignores them).
      */
-    static String check(final DirectBuffer message, final int length)
+    public static String check(final DirectBuffer message, final int length)
     {
         if (length < HEADER)
         {
