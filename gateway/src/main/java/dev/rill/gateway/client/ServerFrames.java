@@ -41,6 +41,7 @@ public final class ServerFrames
         final int blockLength = message.getShort(0, MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
         final int templateId = message.getShort(2, MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
         final int schemaId = message.getShort(4, MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+        final int version = message.getShort(6, MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
         if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
         {
             return "schema id " + schemaId + " is not Rill's (" + MessageHeaderDecoder.SCHEMA_ID + ")";
@@ -54,8 +55,10 @@ public final class ServerFrames
             case NackDecoder.TEMPLATE_ID:
                 return fields("Nack", message, length, blockLength, NackDecoder.BLOCK_LENGTH, 1);
             case ResultDecoder.TEMPLATE_ID:
-                // correctsOutIndex (version 3) ends the block; a version 1 or 2 Result stops before it.
-                return fields("Result", message, length, blockLength, ResultDecoder.correctsOutIndexEncodingOffset(), 2);
+                // correctsOutIndex (version 3) ends the block: a version 1 or 2 Result stops before it, and
+                // the decoder reads it from any Result of version 3 on (a short one was found by ServerFramesFuzzTest).
+                return fields("Result", message, length, blockLength,
+                    version >= 3 ? ResultDecoder.BLOCK_LENGTH : ResultDecoder.correctsOutIndexEncodingOffset(), 2);
             case SubscribedDecoder.TEMPLATE_ID:
                 return fields("Subscribed", message, length, blockLength, SubscribedDecoder.BLOCK_LENGTH, 1);
             case ErrorDecoder.TEMPLATE_ID:
