@@ -264,6 +264,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     {
         if (evt instanceof IdleStateEvent && ((IdleStateEvent)evt).state() == IdleState.WRITER_IDLE)
         {
+            if (!welcomed.isDone())
+            {
+                return; // never before the Hello: a Ping first is refused with HELLO_REQUIRED (a slow connect)
+            }
             ctx.writeAndFlush(pingWriter.ping(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
             return;
         }
