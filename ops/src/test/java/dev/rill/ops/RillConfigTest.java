@@ -11,6 +11,7 @@ import dev.rill.journal.RetentionConfig;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.gateway.ConnectionLimits;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
@@ -156,6 +157,29 @@ class RillConfigTest
         assertEquals(new HotspotConfig(false, Duration.ofSeconds(30), 5, 256, 0.1, 50), config.hotspots());
         assertEquals(QuotaAction.PAUSE, RillConfig.parse("gateway:\n  quota:\n    eventsPerSecond: 10\n", "rill.yaml", BASE)
             .gateway().quota().onExceeded(), "pause by default");
+    }
+
+    @Test
+    void gatewayLimitKeysAreReadAndBadOnesRefusedNamingTheKey()
+    {
+        assertEquals(ConnectionLimits.defaults(), RillConfig.parse("", "rill.yaml", BASE).gateway().limits(),
+            "defaults: no per-address limit, Hello within 10 s, no idle timeout, no window, no lag limit");
+        final ConnectionLimits limits = RillConfig.parse("""
+            gateway:
+              maxConnectionsPerAddress: 64
+              handshakeTimeout: 5s
+              idleTimeout: 2m
+              maxInFlight: 4096
+              subscriberMaxLag: 1000000
+            """, "rill.yaml", BASE).gateway().limits();
+        assertEquals(new ConnectionLimits(64, Duration.ofSeconds(5), Duration.ofMinutes(2), 4096, 1_000_000), limits);
+        assertEquals(Duration.ZERO, RillConfig.parse("gateway:\n  handshakeTimeout: 0s\n", "rill.yaml", BASE)
+            .gateway().limits().handshakeTimeout(), "0s turns the handshake timeout off");
+        assertRefused("gateway:\n  maxConnectionsPerAddress: -1\n", "gateway.maxConnectionsPerAddress", "0 (no limit)");
+        assertRefused("gateway:\n  handshakeTimeout: 1ms\n", "gateway.handshakeTimeout", "10ms to 1d");
+        assertRefused("gateway:\n  idleTimeout: soon\n", "gateway.idleTimeout", "a duration");
+        assertRefused("gateway:\n  maxInFlight: -2\n", "gateway.maxInFlight", "0 (no window)");
+        assertRefused("gateway:\n  subscriberMaxLag: -2\n", "gateway.subscriberMaxLag", "0 (no limit)");
     }
 
     @Test

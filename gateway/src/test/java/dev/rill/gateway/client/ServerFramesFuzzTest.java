@@ -14,7 +14,6 @@ import dev.rill.bus.codec.WelcomeDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +36,7 @@ class ServerFramesFuzzTest
     private final ErrorDecoder error = new ErrorDecoder();
     private final PongDecoder pong = new PongDecoder();
     private final ReplyDecoder reply = new ReplyDecoder();
+    private long sink;
 
     @FuzzTest(maxDuration = "20s")
     void checkedServerFramesDecodeInsideTheirBytes(final byte[] message)
@@ -110,6 +110,6 @@ class ServerFramesFuzzTest
             default:
                 return; // the client ignores message types it does not know
         }
-        assertNotEquals(Long.MIN_VALUE + 7, sum); // keeps the reads from being optimised away; never true in practice
+        sink = sum; // keeps the reads from being optimised away (an assertion on the sum was a finding of its own)
     }
 }
