@@ -73,7 +73,7 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, QuotaConfig.unlimited(), null);
     }
 
-    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas. */
+    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas, {@link ConnectionLimits#defaults()}. */
     public static GatewayConfig defaults()
     {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, 1, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_CONNECTIONS, "rill");
