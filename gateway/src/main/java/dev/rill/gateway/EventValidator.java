@@ -85,11 +85,13 @@ final class EventValidator
         {
             return malformed("fields entry length " + entryLength + " is below 8");
         }
-        final int topicOffset = groupOffset + GROUP_HEADER + count * entryLength;
-        if (topicOffset + VAR_LENGTH_HEADER > length)
+        // In long: up to 65535 entries of up to 65535 bytes overflow an int (found by ServerConnectionFuzzTest).
+        final long fieldsEnd = (long)groupOffset + GROUP_HEADER + (long)count * entryLength;
+        if (fieldsEnd + VAR_LENGTH_HEADER > length)
         {
             return malformed(count + " fields do not fit a " + length + "-byte frame");
         }
+        final int topicOffset = (int)fieldsEnd;
         final int topicLength = buffer.getShort(topicOffset, EventDecoder.BYTE_ORDER) & 0xFFFF;
         if (topicOffset + VAR_LENGTH_HEADER + topicLength > length)
         {

@@ -1,5 +1,6 @@
 package dev.rill.gateway;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.EpochNanoClock;
@@ -71,6 +73,11 @@ import org.agrona.concurrent.SystemNanoClock;
  * reloaded tokens file applies from the next Hello); each connection then acts as its
  * {@link Principal}, whose topic ACLs are checked on every Event (one array read) and Subscribe.
  * Refusals are counted by code and, for NOT_AUTHORIZED, by principal. Tokens are never logged.
+ * <p>Limits ({@link ConnectionLimits}): connections per remote address (refused at connect with
+ * {@code CONNECTION_LIMIT}), a handshake timeout and an idle timeout (Error and close, timers on
+ * each connection's event loop), a per-connection in-flight window (reading pauses, nothing is
+ * refused), and a subscriber lag limit, checked every {@value #LAG_CHECK_MILLIS} ms by a timer on
+ * the accept thread (Error {@code SUBSCRIBER_TOO_SLOW} and close). Every refusal is counted by code.
  *
  * <p>Lifecycle: construct, wire as listener into the pipeline's stages, {@link #start()}, then
  * {@link #close()}. Connections are owned by their event loops; the connection table is readable
@@ -78,6 +85,9 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class Gateway implements AckSink, ResultListener, CapacityListener, DiskSpaceListener, AutoCloseable
 {
+    /** How often subscriptions are checked against {@code gateway.subscriberMaxLag}. */
+    static final long LAG_CHECK_MILLIS = 100;
+
     private final GatewayConfig config;
     private final TopicCatalog topics;
     private final EpochNanoClock clock;
@@ -106,6 +116,9 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final ConcurrentHashMap<Long, ProducerQuotaCounters> quotaCounters = new ConcurrentHashMap<>();
     private final LongAdder quotaThrottles = new LongAdder();
     private final AtomicInteger quotaPausedConnections = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> connectionsByAddress = new ConcurrentHashMap<>();
+    private final LongAdder inFlightPauses = new LongAdder();
+    private final AtomicInteger inFlightPausedConnections = new AtomicInteger();
     private SubscriberPositions positions;
     private final ConcurrentHashMap<String, Subscription> namedSubscriptions = new ConcurrentHashMap<>();
     private volatile long lastPublishedOutIndex = Journal.NO_INDEX;
@@ -286,11 +299,23 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
                     final ServerConnection connection = register();
                     if (connection == null)
                     {
-                        countRefused(ErrorCode.CONNECTION_LIMIT);
-                        ch.writeAndFlush(new FrameWriter().error(ch.alloc(), ErrorCode.CONNECTION_LIMIT,
-                            "connection limit of " + config.maxConnections() + " reached; retry later"))
-                            .addListener(f -> ch.close());
+                        refuseConnection(ch, "connection limit of " + config.maxConnections() +
+                            " (gateway.maxConnections) reached; retry later with backoff");
                         return;
+                    }
+                    final InetAddress address = ch.remoteAddress().getAddress();
+                    if (!admitAddress(ch, address))
+                    {
+                        unregister(connection);
+                        refuseConnection(ch, "connection limit of " + config.limits().maxConnectionsPerAddress() +
+                            " per address (gateway.maxConnectionsPerAddress) reached for " + address.getHostAddress() +
+                            "; close other connections from this address or retry later with backoff");
+                        return;
+                    }
+                    final long idleMillis = config.limits().idleTimeout().toMillis();
+                    if (idleMillis > 0)
+                    {
+                        ch.pipeline().addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
                     }
                     if (sslContext != null)
                     {
@@ -309,6 +334,10 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
                 }
             });
         serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        if (config.limits().subscriberMaxLag() > 0)
+        {
+            bossGroup.scheduleWithFixedDelay(this::checkSubscriberLag, LAG_CHECK_MILLIS, LAG_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
         return (InetSocketAddress)serverChannel.localAddress();
     }
 
@@ -549,6 +578,18 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         return replyPausedConnections.get();
     }
 
+    /** @return how often a connection stopped being read because it reached gateway.maxInFlight, since start. */
+    public long inFlightPauses()
+    {
+        return inFlightPauses.sum();
+    }
+
+    /** @return connections not read right now because they are at their in-flight window. */
+    public int inFlightPausedConnections()
+    {
+        return inFlightPausedConnections.get();
+    }
+
     /** @return events accepted into the ring since start. */
     public long acceptedEvents()
     {
@@ -728,6 +769,22 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         quotaPausedConnections.decrementAndGet();
     }
 
+    ConnectionLimits limits()
+    {
+        return config.limits();
+    }
+
+    void connectionInFlightPaused()
+    {
+        inFlightPauses.increment();
+        inFlightPausedConnections.incrementAndGet();
+    }
+
+    void connectionInFlightResumed()
+    {
+        inFlightPausedConnections.decrementAndGet();
+    }
+
     void connectionDiskPaused()
     {
         diskPausedConnections.incrementAndGet();
@@ -830,6 +887,59 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     void unregister(final ServerConnection c)
     {
         connections.compareAndSet(c.id() & connectionMask, c, null);
+    }
+
+    private void refuseConnection(final SocketChannel ch, final String message)
+    {
+        countRefused(ErrorCode.CONNECTION_LIMIT);
+        ch.writeAndFlush(new FrameWriter().error(ch.alloc(), ErrorCode.CONNECTION_LIMIT, message)).addListener(f -> ch.close());
+    }
+
+    /** Counts the connection against its address's limit; false (and not counted) when the address is at it. */
+    private boolean admitAddress(final SocketChannel ch, final InetAddress address)
+    {
+        final int max = config.limits().maxConnectionsPerAddress();
+        if (max == 0)
+        {
+            return true;
+        }
+        if (connectionsByAddress.merge(address, 1, Integer::sum) > max)
+        {
+            releaseAddress(address);
+            return false;
+        }
+        ch.closeFuture().addListener(f -> releaseAddress(address));
+        return true;
+    }
+
+    private void releaseAddress(final InetAddress address)
+    {
+        connectionsByAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Accept thread timer: closes subscriptions further behind the end of "out" than gateway.subscriberMaxLag. */
+    private void checkSubscriberLag()
+    {
+        final long max = config.limits().subscriberMaxLag();
+        for (final Subscription s : subscriptions)
+        {
+            final long lag;
+            try
+            {
+                lag = s.lag();
+            }
+            catch (final RuntimeException e)
+            {
+                continue; // its reader is closing meanwhile: nothing to check
+            }
+            if (lag > max && s.markTooSlow())
+            {
+                countRefused(ErrorCode.SUBSCRIBER_TOO_SLOW);
+                s.closeTooSlow("this subscription is " + lag + " records behind the end of journal out, more than " +
+                    "gateway.subscriberMaxLag (" + max + "); reconnect and resume after the last out index you processed " +
+                    "(a named subscription resumes at its committed position)");
+            }
+        }
     }
 
     private ServerConnection register()

@@ -17,9 +17,11 @@ import dev.rill.bus.ConfigException;
  *                        a connection at the limit is not read until Replies go out. 0 for the default, 4096.
  * @param security        TLS, token authentication and ACLs ({@code gateway.tls}, {@code gateway.auth},
  *                        {@code gateway.allowInsecure}); null for none, which is refused on a non-loopback host.
+ * @param limits          per-address connections, handshake and idle timeouts, in-flight window, subscriber lag;
+ *                        null for {@link ConnectionLimits#defaults()}.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies, GatewaySecurity security)
+    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies, GatewaySecurity security, ConnectionLimits limits)
 {
     /** Default {@link #maxPendingReplies()}: the Java client's in-flight window. */
     public static final int DEFAULT_MAX_PENDING_REPLIES = 4096;
@@ -78,14 +80,18 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
                 (security.auth().enabled() ? "on" : "off") + "): turn both on to listen beyond this machine, or set " +
                 "gateway.allowInsecure: true for a trusted network");
         }
+        if (limits == null)
+        {
+            limits = ConnectionLimits.defaults();
+        }
     }
 
-    /** A gateway without quotas, lateness checks or security settings beyond the defaults. */
+    /** A gateway with the given quotas, no lateness checks, no security settings and the default connection limits. */
     public GatewayConfig(
         final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
         final QuotaConfig quota)
     {
-        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null, 0, GatewaySecurity.none());
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, null, 0, GatewaySecurity.none(), null);
     }
 
     /** A gateway without quotas. */
@@ -95,7 +101,7 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, QuotaConfig.unlimited());
     }
 
-    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas. */
+    /** @return the defaults: 127.0.0.1:7301, one I/O thread, 4 KiB frames, 1024 connections, no quotas, {@link ConnectionLimits#defaults()}. */
     public static GatewayConfig defaults()
     {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, 1, DEFAULT_MAX_FRAME_LENGTH, DEFAULT_MAX_CONNECTIONS, "rill");
@@ -103,37 +109,42 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     /** @return this configuration with TLS, authentication and the insecure-listen switch of {@code security}. */
     public GatewayConfig withSecurity(final GatewaySecurity security)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     public GatewayConfig withLateness(final LatenessConfig lateness)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
     public GatewayConfig withMaxPendingReplies(final int maxPendingReplies)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+    }
+
+    public GatewayConfig withLimits(final ConnectionLimits limits)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 }

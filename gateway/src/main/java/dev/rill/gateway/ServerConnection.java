@@ -1,6 +1,7 @@
 package dev.rill.gateway;
 
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +25,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.agrona.DirectBuffer;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -55,12 +58,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * connection's life, and each Event to a topic it may not produce to gets Nack
  * {@code NOT_AUTHORIZED} with its seq (one array read per event; nothing allocated unless refused).
  *
- * <p>Reading is paused for up to three reasons at once: the ring is full, the disk is below its
- * reserve, the producer is over its quota. Each has its own flag; the ring and the disk share a
- * wake-up task, which clears the disk's flag only when the disk is above its reserve again, and
- * the quota has its own timer. The channel is read again only when no flag is set, so no wake-up
- * ends another reason's pause. A fourth flag: every Reply slot of the connection is held
- * ({@code gateway.maxPendingReplies}); the drain that sends Replies clears it.
+ * <p>In-flight window ({@code gateway.maxInFlight}): when the newest seq read is that many seqs
+ * above the last seq acknowledged, the next event is left unread and reading stops until the ack
+ * path ({@link #acknowledge(long)}) finds room again. Nothing is refused.
+ *
+ * <p>Reading is paused for up to five reasons at once: the ring is full, the disk is below its
+ * reserve, the producer is over its quota, the connection is at its in-flight window, every Reply
+ * slot of the connection is held ({@code gateway.maxPendingReplies}). Each has its own flag; the
+ * ring and the disk share a wake-up task, which clears the disk's flag only when the disk is above
+ * its reserve again, the quota has its own timer, the window its acks and the Replies their drain.
+ * The channel is read again only when no flag is set, so no wake-up ends another reason's pause.
  *
  * <p>Lateness ({@code gateway.lateness}, {@link LatenessCheck}): after validation an event whose time
  * is too far behind the gateway's clock is flagged LATE or refused with Nack {@code EVENT_TOO_LATE};
@@ -77,6 +84,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * each frame dropped after a fatal Error) is also handed to the gateway's {@link DeadLetterBuffer}
  * with the peer, ids, seq, code, reason and the frame's first bytes, except while the disk is below
  * its reserve (then it is only counted). Handing over never blocks: a full buffer drops and counts.
+ *
+ * <p>Timeouts: a connection that sends no Hello within {@code gateway.handshakeTimeout} gets Error
+ * {@code HANDSHAKE_TIMEOUT} (a timer on the event loop, cancelled by the Hello); one that sends
+ * nothing for {@code gateway.idleTimeout} while the server is reading it gets Error
+ * {@code IDLE_TIMEOUT} (Netty's IdleStateHandler ahead of the decoder). A connection the server
+ * itself stopped reading (any pause above) is never idle.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements FrameListener
 {
@@ -122,6 +135,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private Principal principal = Principal.ANONYMOUS;
     /** Per topic id, whether the principal may produce to it; null while authentication is off (all allowed). */
     private boolean[] producible;
+    private final int maxInFlight;
+    private boolean windowPaused;
+    private long ackFloor;
+    private boolean windowStarted;
+    private ChannelHandlerContext context;
+    private ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(final Gateway gateway, final int id)
     {
@@ -133,6 +152,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.subscriber = new SubscriberSession(gateway, this, writer);
         this.lateness = new LatenessCheck(gateway.config().lateness(), gateway.topics());
         this.replies = new ReplyOutbox(gateway.config().maxPendingReplies(), writer);
+        this.maxInFlight = gateway.limits().maxInFlight();
     }
 
     int id()
@@ -155,7 +175,37 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     {
         channel = ctx.channel();
         peer = String.valueOf(channel.remoteAddress());
+        context = ctx;
+        final long handshakeMillis = gateway.limits().handshakeTimeout().toMillis();
+        if (handshakeMillis > 0)
+        {
+            handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut, handshakeMillis, TimeUnit.MILLISECONDS);
+        }
         super.channelActive(ctx);
+    }
+
+    private void handshakeTimedOut()
+    {
+        if (!helloReceived && !failed && channel.isActive())
+        {
+            fail(context, ErrorCode.HANDSHAKE_TIMEOUT, "no Hello within " + gateway.limits().handshakeTimeout().toMillis() +
+                " ms of connecting (gateway.handshakeTimeout); send Hello as the first frame, right after connecting");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
+    {
+        if (evt instanceof IdleStateEvent && ((IdleStateEvent)evt).state() == IdleState.READER_IDLE)
+        {
+            if (!failed && !paused && !diskPaused && !quotaPaused && !windowPaused && !replyPaused)
+            {
+                fail(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received for " + gateway.limits().idleTimeout().toMillis() +
+                    " ms (gateway.idleTimeout); send Ping more often than that to keep an idle connection open");
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -180,6 +230,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             replyPaused = false;
             gateway.connectionReplyResumed();
+        }
+        if (windowPaused)
+        {
+            windowPaused = false;
+            gateway.connectionInFlightResumed();
+        }
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
         }
         subscriber.close();
         gateway.unregister(this);
@@ -356,6 +415,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return onOverQuota(ctx, seq, length, quotaNow);
         }
+        if (maxInFlight > 0 && windowStarted && lastSeq - ackFloor >= maxInFlight)
+        {
+            pauseForWindow();
+            return false; // the frame stays in the decoder and is read again when acks make room
+        }
         final int fullLength = length + (validator.fieldCount() - validator.wireCount()) * Double.BYTES -
             validator.wireCount() * (validator.wireEntryLength() - Double.BYTES);
         if (fullLength > pipeline.slot(0).encoded().capacity())
@@ -373,6 +437,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (sequence < 0)
         {
             return false;
+        }
+        if (!windowStarted)
+        {
+            windowStarted = true;
+            ackFloor = seq - 1; // what this connection's first event follows counts as acknowledged
         }
         if (q != null)
         {
@@ -485,6 +554,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             nack(ctx, -1, ErrorCode.MALFORMED_MESSAGE, "Hello of " + length + " bytes is truncated; send a complete Hello");
             return true;
+        }
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false); // a Hello arrived in time, even if the ring makes it wait
+            handshakeTimer = null;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         if (gateway.authEnabled() && !authenticate(ctx, length))
@@ -663,7 +737,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         quotaPaused = false;
         gateway.connectionQuotaResumed();
-        if (!paused && !diskPaused && !replyPaused)
+        if (!paused && !diskPaused && !replyPaused && !windowPaused)
         {
             readAgain(); // else the ring's, the disk's or the Replies' own wake-up reads again
         }
@@ -788,6 +862,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             channel.flush();
         }
+        if (seq > ackFloor)
+        {
+            ackFloor = seq;
+        }
+        if (windowPaused && lastSeq - ackFloor < maxInFlight && channel.isActive())
+        {
+            windowPaused = false;
+            gateway.connectionInFlightResumed();
+            if (!paused && !diskPaused && !quotaPaused && !replyPaused)
+            {
+                readAgain(); // else another reason's wake-up reads again
+            }
+        }
+    }
+
+    private void pauseForWindow()
+    {
+        if (!windowPaused)
+        {
+            windowPaused = true;
+            channel.config().setAutoRead(false);
+            gateway.connectionInFlightPaused();
+        }
     }
 
     /** Event loop: writes every queued Reply (one buffer), resumes reading if it waited for a free slot. */
@@ -802,7 +899,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             replyPaused = false;
             gateway.connectionReplyResumed();
-            if (!paused && !diskPaused && !quotaPaused)
+            if (!paused && !diskPaused && !quotaPaused && !windowPaused)
             {
                 readAgain(); // else the other reason's wake-up reads again
             }
@@ -871,7 +968,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (paused)
         {
             paused = false;
-            channel.config().setAutoRead(!diskPaused && !quotaPaused && !replyPaused);
+            channel.config().setAutoRead(!diskPaused && !quotaPaused && !replyPaused && !windowPaused);
             gateway.connectionResumed();
         }
     }
@@ -890,9 +987,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             diskPaused = false; // else the disk monitor wakes this connection again when space is back
             gateway.connectionDiskResumed();
         }
-        if (!diskPaused && !quotaPaused && !replyPaused)
+        if (!diskPaused && !quotaPaused && !replyPaused && !windowPaused)
         {
-            readAgain(); // else the disk's wake-up, the quota's timer or the Reply drain reads again
+            readAgain(); // else the disk's wake-up, the quota's timer, the Reply drain or the acks read again
         }
     }
 

@@ -30,6 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A named subscription also holds its {@link NamedPosition}: the connection's Commits move it,
  * from the same event loop.
  *
+ * <p>With {@code gateway.subscriberMaxLag} set, a subscription further behind the end of "out"
+ * than that is ended ({@link #closeTooSlow(String)}): Error {@code SUBSCRIBER_TOO_SLOW} after what
+ * was already queued, then close; if the peer does not read even that within
+ * {@value #TOO_SLOW_GRACE_SECONDS} s, the connection is closed without it.
+ *
  * <p>The pipeline wakes subscriptions when it publishes; Results appended to "out" by another
  * process ({@code rill replay publish}: corrections) wake nobody, so a subscription that has read
  * to the end looks again every {@value #IDLE_POLL_MILLIS} ms: one timer per subscription, one
@@ -41,12 +46,15 @@ final class Subscription implements JournalReader.RecordHandler
     private static final int BATCH_BYTES = 64 * 1024;
     /** How often a subscription at the end of "out" looks for Results another process appended. */
     static final long IDLE_POLL_MILLIS = 100;
+    /** How long a too-slow subscriber has to read its Error before the connection is closed regardless. */
+    static final long TOO_SLOW_GRACE_SECONDS = 10;
 
     private final Channel channel;
     private final Journal out;
     private final JournalReader reader;
     private final byte[] topicFilter;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean tooSlow = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private final Runnable idlePoll = this::idlePoll;
     private boolean idlePollScheduled;
@@ -222,6 +230,38 @@ final class Subscription implements JournalReader.RecordHandler
         channel.writeAndFlush(new FrameWriter().error(channel.alloc(), ErrorCode.INTERNAL_ERROR,
             "cannot deliver Results past journal out index " + reader.nextIndex() + ": " + e.getMessage()))
             .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** @return true the first time only: this subscription is to be closed as too slow. Any thread. */
+    boolean markTooSlow()
+    {
+        return !tooSlow.getAndSet(true);
+    }
+
+    /**
+     * Stops streaming and ends the connection with Error SUBSCRIBER_TOO_SLOW. Any thread: the work
+     * runs on the channel's event loop.
+     */
+    void closeTooSlow(final String message)
+    {
+        channel.eventLoop().execute(() ->
+        {
+            if (closed || !channel.isActive())
+            {
+                return;
+            }
+            closed = true; // no more drains: the Error is the last frame
+            if (batch != null)
+            {
+                channel.write(batch, channel.voidPromise());
+                batch = null;
+            }
+            channel.writeAndFlush(new FrameWriter().error(channel.alloc(), ErrorCode.SUBSCRIBER_TOO_SLOW, message))
+                .addListener(ChannelFutureListener.CLOSE);
+            channel.config().setAutoRead(false);
+            // A peer that reads nothing would never take the Error: do not keep its buffers for ever.
+            channel.eventLoop().schedule(() -> { channel.close(); }, TOO_SLOW_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        });
     }
 
     /** Closes the reader; call on the channel's event loop. */

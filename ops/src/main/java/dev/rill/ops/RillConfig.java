@@ -28,6 +28,7 @@ import dev.rill.bus.TopicField;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.gateway.ConnectionLimits;
 import dev.rill.gateway.GatewayConfig;
 import dev.rill.gateway.LatenessAction;
 import dev.rill.gateway.LatenessConfig;
@@ -595,7 +596,8 @@ public record RillConfig(
 
     record GatewaySection(
         String host, Integer port, Integer ioThreads, Integer maxFrameLength, Integer maxConnections, String serverName,
-        QuotaSection quota, LatenessSection lateness, Integer maxPendingReplies, TlsSection tls, AuthSection auth, Boolean allowInsecure)
+        QuotaSection quota, LatenessSection lateness, Integer maxPendingReplies, TlsSection tls, AuthSection auth, Boolean allowInsecure,
+        Integer maxConnectionsPerAddress, String handshakeTimeout, String idleTimeout, Integer maxInFlight, Long subscriberMaxLag)
     {
         GatewayConfig toConfig(final GatewayConfig d)
         {
@@ -604,6 +606,13 @@ public record RillConfig(
 
         GatewayConfig toConfig(final GatewayConfig d, final Path baseDir)
         {
+            final ConnectionLimits l = d.limits();
+            final ConnectionLimits limits = new ConnectionLimits(
+                maxConnectionsPerAddress == null ? l.maxConnectionsPerAddress() : maxConnectionsPerAddress,
+                handshakeTimeout == null ? l.handshakeTimeout() : TimeSpan.parse("gateway.handshakeTimeout", handshakeTimeout),
+                idleTimeout == null ? l.idleTimeout() : TimeSpan.parse("gateway.idleTimeout", idleTimeout),
+                maxInFlight == null ? l.maxInFlight() : maxInFlight,
+                subscriberMaxLag == null ? l.subscriberMaxLag() : subscriberMaxLag);
             return new GatewayConfig(
                 host == null ? d.host() : host,
                 port == null ? d.port() : port,
@@ -617,7 +626,8 @@ public record RillConfig(
                 new GatewaySecurity(
                     tls == null ? null : tls.toConfig("gateway.tls", baseDir),
                     auth == null ? AuthConfig.off() : auth.toConfig(baseDir),
-                    allowInsecure != null && allowInsecure));
+                    allowInsecure != null && allowInsecure),
+                limits);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.rill.bus.metrics.HotspotConfig;
 import dev.rill.gateway.GatewayConfig;
 import dev.rill.gateway.LatenessAction;
 import dev.rill.gateway.LatenessConfig;
+import dev.rill.gateway.ConnectionLimits;
 import dev.rill.gateway.QuotaAction;
 import dev.rill.gateway.QuotaConfig;
 import dev.rill.gateway.QuotaLimits;
@@ -192,6 +193,29 @@ class RillConfigTest
         assertRefused("gateway:\n  lateness:\n    topics:\n      nope: {allowed: 1s}\n", "gateway.lateness.topics.nope",
             "a topic of the topics list");
         assertRefused("gateway:\n  maxPendingReplies: -1\n", "gateway.maxPendingReplies", "1 to 1048576");
+    }
+
+    @Test
+    void gatewayLimitKeysAreReadAndBadOnesRefusedNamingTheKey()
+    {
+        assertEquals(ConnectionLimits.defaults(), RillConfig.parse("", "rill.yaml", BASE).gateway().limits(),
+            "defaults: no per-address limit, Hello within 10 s, no idle timeout, no window, no lag limit");
+        final ConnectionLimits limits = RillConfig.parse("""
+            gateway:
+              maxConnectionsPerAddress: 64
+              handshakeTimeout: 5s
+              idleTimeout: 2m
+              maxInFlight: 4096
+              subscriberMaxLag: 1000000
+            """, "rill.yaml", BASE).gateway().limits();
+        assertEquals(new ConnectionLimits(64, Duration.ofSeconds(5), Duration.ofMinutes(2), 4096, 1_000_000), limits);
+        assertEquals(Duration.ZERO, RillConfig.parse("gateway:\n  handshakeTimeout: 0s\n", "rill.yaml", BASE)
+            .gateway().limits().handshakeTimeout(), "0s turns the handshake timeout off");
+        assertRefused("gateway:\n  maxConnectionsPerAddress: -1\n", "gateway.maxConnectionsPerAddress", "0 (no limit)");
+        assertRefused("gateway:\n  handshakeTimeout: 1ms\n", "gateway.handshakeTimeout", "10ms to 1d");
+        assertRefused("gateway:\n  idleTimeout: soon\n", "gateway.idleTimeout", "a duration");
+        assertRefused("gateway:\n  maxInFlight: -2\n", "gateway.maxInFlight", "0 (no window)");
+        assertRefused("gateway:\n  subscriberMaxLag: -2\n", "gateway.subscriberMaxLag", "0 (no limit)");
     }
 
     @Test

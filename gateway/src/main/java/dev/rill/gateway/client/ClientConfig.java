@@ -22,17 +22,22 @@ import io.netty.handler.ssl.SslContext;
  *                       jitter) and resends what was not acknowledged.
  * @param reconnectBackoff first wait before reconnecting.
  * @param tls            TLS to the server (see {@link ClientTls}), or null for plain TCP.
+ * @param pingInterval   a connection that has sent nothing for this long sends a Ping, so a server
+ *                       with {@code gateway.idleTimeout} keeps it open (subscribers only receive);
+ *                       null for the default, 15 s; {@link Duration#ZERO} never pings.
  */
 public record ClientConfig(
     String host, int port, long producerId, int epoch, String clientName, String token, int maxInFlight, Duration connectTimeout,
-    boolean reconnect, Duration reconnectBackoff, SslContext tls)
+    boolean reconnect, Duration reconnectBackoff, SslContext tls, Duration pingInterval)
 {
-    /** Without TLS. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+
+    /** Without TLS; pings after 15 s of silence. */
     public ClientConfig(
         final String host, final int port, final long producerId, final int epoch, final String clientName, final String token,
         final int maxInFlight, final Duration connectTimeout, final boolean reconnect, final Duration reconnectBackoff)
     {
-        this(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, reconnectBackoff, null);
+        this(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, reconnectBackoff, null, null);
     }
 
     /** Compact form without the reconnect settings: reconnects, first after 50 ms. */
@@ -62,6 +67,11 @@ public record ClientConfig(
         {
             throw new IllegalArgumentException("reconnectBackoff " + reconnectBackoff + " must be positive");
         }
+        pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
+        if (pingInterval.isNegative())
+        {
+            throw new IllegalArgumentException("pingInterval " + pingInterval + " must be zero (never) or positive");
+        }
     }
 
     /** @return a config for host:port with producer id 0, epoch 0 and a window of 4096 events. */
@@ -73,33 +83,33 @@ public record ClientConfig(
     public ClientConfig withProducer(final long producerId, final int epoch)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls);
+            reconnectBackoff, tls, pingInterval);
     }
 
     public ClientConfig withMaxInFlight(final int maxInFlight)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls);
+            reconnectBackoff, tls, pingInterval);
     }
 
     public ClientConfig withClientName(final String clientName)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls);
+            reconnectBackoff, tls, pingInterval);
     }
 
     /** @return this config sending {@code token} in Hello. */
     public ClientConfig withToken(final String token)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls);
+            reconnectBackoff, tls, pingInterval);
     }
 
     /** @return this config connecting over TLS with {@code tls} (see {@link ClientTls}); null for plain TCP. */
     public ClientConfig withTls(final SslContext tls)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls);
+            reconnectBackoff, tls, pingInterval);
     }
 
     @Override
@@ -113,6 +123,13 @@ public record ClientConfig(
     /** @return this config with automatic reconnection on or off. */
     public ClientConfig withReconnect(final boolean reconnect, final Duration backoff)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff, tls);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff, tls, pingInterval);
+    }
+
+    /** @return this config pinging after {@code interval} of silence ({@link Duration#ZERO}: never). */
+    public ClientConfig withPingInterval(final Duration interval)
+    {
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff, tls, interval);
     }
 }

@@ -26,6 +26,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -34,6 +37,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The client side of one TCP connection: connects, says Hello, waits for Welcome, then hands every
  * other frame to its {@link Messages} handler on its own I/O thread. Shared by
  * {@link RillProducer} and {@link RillSubscriber}.
+ *
+ * <p>Sends a Ping whenever it has written nothing for {@link ClientConfig#pingInterval()}, so a
+ * subscriber that only receives stays open on a server with {@code gateway.idleTimeout}; the Pong
+ * is ignored. Every frame from the server is checked by {@link ServerFrames} before it is decoded:
+ * a malformed one ends the connection with MALFORMED_MESSAGE instead of being misread.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements FrameListener, AutoCloseable
 {
@@ -63,6 +71,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     private final ErrorDecoder error = new ErrorDecoder();
     private final CompletableFuture<Long> welcomed = new CompletableFuture<>();
     private final FrameWriter writer = new FrameWriter();
+    /** The I/O thread's own: {@link #writer} belongs to the thread that sends. */
+    private final FrameWriter pingWriter = new FrameWriter();
     private final ManyToOneConcurrentArrayQueue<ByteBuf> outbound;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drainOutbound;
@@ -113,6 +123,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
                                 }
                             });
                             ch.pipeline().addLast("tls", tls);
+                        }
+                        final long pingMillis = config.pingInterval().toMillis();
+                        if (pingMillis > 0)
+                        {
+                            ch.pipeline().addLast(new IdleStateHandler(0, pingMillis, 0, TimeUnit.MILLISECONDS));
                         }
                         ch.pipeline().addLast(new FrameDecoder(c, MAX_FRAME), c);
                     }
@@ -216,6 +231,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     public boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int offset, final int length)
     {
         FrameWriter.wrap(view, buffer, offset, length);
+        final String malformed = ServerFrames.check(view, length);
+        if (malformed != null)
+        {
+            final String message = "server sent a malformed frame: " + malformed + "; the connection is closed";
+            welcomed.completeExceptionally(new RillClientException(ErrorCode.MALFORMED_MESSAGE, message));
+            messages.onError(ErrorCode.MALFORMED_MESSAGE, message);
+            ctx.close();
+            ctx.channel().config().setAutoRead(false);
+            return true;
+        }
         header.wrap(view, 0);
         final int templateId = header.templateId();
         if (templateId == WelcomeDecoder.TEMPLATE_ID)
@@ -258,6 +283,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
         welcomed.completeExceptionally(new RillClientException(ErrorCode.SERVER_SHUTTING_DOWN, "connection closed before Welcome"));
         messages.onClosed();
         super.channelInactive(ctx);
+    }
+
+    /** Nothing written for the ping interval: a Ping keeps the connection alive past a server's idle timeout. */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
+    {
+        if (evt instanceof IdleStateEvent && ((IdleStateEvent)evt).state() == IdleState.WRITER_IDLE)
+        {
+            if (!welcomed.isDone())
+            {
+                return; // never before the Hello: a Ping first is refused with HELLO_REQUIRED (a slow connect)
+            }
+            ctx.writeAndFlush(pingWriter.ping(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

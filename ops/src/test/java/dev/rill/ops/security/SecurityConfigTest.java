@@ -64,10 +64,10 @@ class SecurityConfigTest
         assertTrue(e.getMessage().contains("gateway.allowInsecure"), e.getMessage());
         final TlsConfig tls = TlsConfig.of(dir.resolve("c"), dir.resolve("k"));
         final ConfigException authOnly = assertThrows(ConfigException.class, () -> new GatewayConfig("10.0.0.1", 0, 1, 4096, 16, "rill", null, null, 0,
-            new GatewaySecurity(null, AuthConfig.tokensFile(dir), false)));
+            new GatewaySecurity(null, AuthConfig.tokensFile(dir), false), null));
         assertTrue(authOnly.getMessage().contains("TLS is off, authentication on"), authOnly.getMessage());
         assertEquals("10.0.0.1", new GatewayConfig("10.0.0.1", 0, 1, 4096, 16, "rill", null, null, 0,
-            new GatewaySecurity(tls, AuthConfig.tokensFile(dir), false)).host(), "TLS and authentication together may listen anywhere");
+            new GatewaySecurity(tls, AuthConfig.tokensFile(dir), false), null).host(), "TLS and authentication together may listen anywhere");
         assertEquals("0.0.0.0", RillConfig.parse("gateway: {host: 0.0.0.0, allowInsecure: true}\n", "rill.yaml", dir).gateway().host());
         assertEquals("::1", RillConfig.parse("gateway: {host: '::1'}\n", "rill.yaml", dir).gateway().host(), "loopback needs nothing");
     }
