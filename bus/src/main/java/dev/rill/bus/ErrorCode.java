@@ -24,7 +24,7 @@ public enum ErrorCode
     /** The event names a topic the server is not configured with. */
     UNKNOWN_TOPIC(7, false, "topic is not configured on this server; check the topic name or add it to the topics section of the config"),
     /** The event carries a different number of fields than its topic declares. */
-    FIELD_COUNT_MISMATCH(8, false, "number of fields differs from the topic's schema; send every field of the topic, in its declared order"),
+    FIELD_COUNT_MISMATCH(8, false, "the event has more values than its topic's schema version has fields; send at most the version's fields, in its declared order"),
     /** A field is NaN or infinite. */
     NOT_A_NUMBER(9, false, "a field is NaN or infinite; every field must be a finite number"),
     /** The event's seq is not above the last seq this connection sent. */

@@ -561,14 +561,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
             handshakeTimer = null;
         }
         hello.wrap(view, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        // Set before the slot is published: the pipeline thread reads them (Gateway.welcome) after
+        // it has read the slot, and the publish orders these stores before that. Set before the
+        // token check too, so a refused Hello's dead letter names the producer it claimed to be.
+        producerId = hello.producerId();
+        epoch = hello.epoch();
         if (gateway.authEnabled() && !authenticate(ctx, length))
         {
             return true;
         }
-        // Set before the slot is published: the pipeline thread reads them (Gateway.welcome) after
-        // it has read the slot, and the publish orders these stores before that.
-        producerId = hello.producerId();
-        epoch = hello.epoch();
         // The Hello goes through the ring, so the Welcome answers after every event before it was
         // journaled and carries this producer's last journaled seq: the producer resumes there.
         final long sequence = claim();
@@ -772,10 +773,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         ctx.channel().config().setAutoRead(false);
     }
 
-    /** The frame being handled (if any) was refused: keep it as a dead letter. Event loop. */
+    /**
+     * The frame being handled (if any) was refused: keep it as a dead letter. A Hello's bytes are
+     * not kept (only its length): they hold the token, a secret. Event loop.
+     */
     private void deadLetterOfFrame(final ErrorCode code, final long seq, final String message)
     {
-        if (inFrame)
+        if (inFrame && frameLength >= MessageHeaderDecoder.ENCODED_LENGTH &&
+            (view.getShort(2, HelloDecoder.BYTE_ORDER) & 0xFFFF) == HelloDecoder.TEMPLATE_ID)
+        {
+            deadLetter(code, seq, message, null, 0, 0, frameLength);
+        }
+        else if (inFrame)
         {
             deadLetter(code, seq, message, view, 0, frameLength, frameLength);
         }

@@ -75,6 +75,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     private final FrameWriter pingWriter = new FrameWriter();
     private final ManyToOneConcurrentArrayQueue<ByteBuf> outbound;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drainTask = this::drainOutbound;
     private Channel channel;
 
@@ -338,6 +339,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Fra
     @Override
     public void close()
     {
+        if (closed.getAndSet(true))
+        {
+            return; // closed already (a failed connection is closed by its producer, then again at the producer's close)
+        }
         if (channel != null)
         {
             channel.close().syncUninterruptibly();

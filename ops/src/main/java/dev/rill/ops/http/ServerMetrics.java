@@ -89,6 +89,11 @@ public final class ServerMetrics
             .callback(cb -> server.gateway().refusedByPrincipal().forEach((name, n) -> cb.call(n, name)))
             .register(registry);
         registerDeadLetters(registry, server);
+        // Limits (gateway.maxInFlight): a connection at its window is not read until Acks catch up.
+        counter(registry, "rill_gateway_inflight_pauses", "Times a connection stopped being read at its in-flight window " +
+            "(gateway.maxInFlight) since start", () -> server.gateway().inFlightPauses());
+        PipelineMetrics.gauge(registry, "rill_gateway_inflight_paused_connections", null, "Connections not read right now " +
+            "because they are at their in-flight window (gateway.maxInFlight)", () -> server.gateway().inFlightPausedConnections());
     }
 
     /** Dead letters (issue 7): written to the dead-letter journal, and not kept, by reason. */

@@ -36,6 +36,7 @@ class MetricsEndpointTest
             final long refusedSeq = producer.sendToUnknownTopic();
             PageFixture.await(() -> producer.nacks.get() == 1 && producer.lastAcked.get() >= refusedSeq - 1 &&
                 server.publish().published() == EVENTS, "every event acknowledged and published, the bad one refused");
+            PageFixture.await(() -> server.deadLetters().written() == 1, "the refused frame written to the dead-letter journal");
             server.telemetry().sampleNow(); // the histograms since start follow the telemetry's intervals
 
             final HttpResponse<String> response = PageFixture.get(server, "/metrics");
@@ -53,6 +54,9 @@ class MetricsEndpointTest
             assertEquals(0, m.get("rill_frames_refused_total{code=\"19\",name=\"DISK_FULL\"}"), "other codes are there, at 0");
             assertEquals(server.gateway().refusedCount(ErrorCode.UNKNOWN_TOPIC),
                 m.get("rill_frames_refused_total{code=\"7\",name=\"UNKNOWN_TOPIC\"}").longValue());
+            assertEquals(1, m.get("rill_dead_letters_written_total"), "the refused frame is kept as a dead letter");
+            assertEquals(0, m.get("rill_gateway_inflight_pauses_total"), "no in-flight window configured");
+            assertEquals(0, m.get("rill_gateway_inflight_paused_connections"));
 
             for (final String stage : new String[] {"journal", "scored", "published"})
             {
