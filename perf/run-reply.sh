@@ -31,39 +31,21 @@ for jar in "$BENCH" "$RILL"; do
   [[ -f "$jar" ]] || { echo "run-reply: $jar is missing; run 'mvn -B -q -DskipTests package' from $ROOT first" >&2; exit 2; }
 done
 
-# The root pom's rill.jvm.flags (Agrona, Chronicle); a fixed, pre-touched heap for every JVM.
-FLAGS=(--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
-  -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
-HEAP=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
+SCRIPT="run-reply"
+# FLAGS, HEAP, SERVER_PID, DATA_DIR, stop_server, await_line
+source "$ROOT/perf/lib.sh"
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/perf/results/$STAMP-reply-vs-ack"
 REPORT="$ROOT/perf/results/$STAMP-reply-vs-ack.txt"
 mkdir -p "$OUT"
 DATA_DIR="$(mktemp -d "$RILL_DATA_PARENT/rill-reply-XXXXXX")"
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-  rm -rf "$DATA_DIR"
-}
 trap stop_server EXIT INT TERM
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA" "${HEAP[@]}" -jar "$RILL" serve --port "$RILL_PORT" --data-dir "$DATA_DIR" --stats-interval 0 > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 300); do
-  grep -q "serving on" "$OUT/server.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "run-reply: server exited; see $OUT/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "serving on" "$OUT/server.log" || { echo "run-reply: server not ready after 30 s; see $OUT/server.log" >&2; exit 1; }
+await_line "$OUT/server.log" "serving on"
 
 run() { # label producer-id reply-mode
   echo "run-reply: $1"

@@ -31,43 +31,20 @@ PACING="${PACING:-park}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
 [[ -f "$BENCH" ]] || { echo "run-tls: $BENCH is missing; run 'mvn -B -q -DskipTests package' from $ROOT first" >&2; exit 2; }
 
-# The root pom's rill.jvm.flags (Agrona, Chronicle); a fixed, pre-touched heap for every JVM.
-FLAGS=(--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
-  -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
-HEAP=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
+SCRIPT="run-tls"
+# FLAGS, HEAP, SERVER_PID, DATA_DIR, stop_server, await_line
+source "$ROOT/perf/lib.sh"
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/perf/results/$STAMP-tls"
 REPORT="$ROOT/perf/results/$STAMP-tls-vs-plain.txt"
 mkdir -p "$OUT"
-SERVER_PID=""
-DATA_DIR=""
 # The dev certificate and key live in a temporary directory, deleted on exit: a private key never
 # lands in the results (which are committed).
 CERTS="$(mktemp -d "${TMPDIR:-/tmp}/rill-tls-certs-XXXXXX")"
 
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-  if [[ -n "$DATA_DIR" ]]; then rm -rf "$DATA_DIR"; DATA_DIR=""; fi
-}
 cleanup() { stop_server; rm -rf "$CERTS"; }
 trap cleanup EXIT INT TERM
-
-await_line() { # file pattern: wait up to 30 s for the server's ready line
-  for _ in $(seq 1 300); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "run-tls: server exited; see $1" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "run-tls: server not ready after 30 s; see $1" >&2; exit 1
-}
 
 rill() { exec "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.ops.cli.RillCommand "$@"; }
 

@@ -46,7 +46,7 @@ public final class DeadLetterBuffer
         }
         if (maxBytes < 0 || maxBytes > capacityBytes / 16)
         {
-            throw ConfigException.invalid("deadLetter.maxBytes", maxBytes, "0 to a sixteenth of deadLetter.bufferBytes (" +
+            throw ConfigException.invalid("deadLetter.recordBytes", maxBytes, "0 to a sixteenth of deadLetter.bufferBytes (" +
                 capacityBytes / 16 + ")");
         }
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
