@@ -22,20 +22,29 @@ final class LatenessCheck
     /** {@link #check} result: refuse the event as too far in the future. */
     static final int TOO_EARLY = -2;
 
-    private final LatenessConfig config;
     private final TopicRegistry topics;
     private final long maxFutureSkewNanos;
-    private long[] allowedNanos;
-    private boolean[] reject;
-    private long[] latestEventTime;
+    private final long[] allowedNanos;
+    private final boolean[] reject;
+    private final long[] latestEventTime;
     private long lastLatenessNanos;
 
     LatenessCheck(final LatenessConfig config, final TopicRegistry topics)
     {
-        this.config = config;
         this.topics = topics;
         this.maxFutureSkewNanos = config.maxFutureSkewNanos();
-        resolve(topics.size());
+        // Topic ids are fixed while the server runs (a new topic needs a restart), so these are sized once.
+        final int n = topics.size();
+        allowedNanos = new long[n];
+        reject = new boolean[n];
+        latestEventTime = new long[n];
+        Arrays.fill(latestEventTime, Long.MIN_VALUE);
+        for (int i = 0; i < n; i++)
+        {
+            final String name = topics.topic(i).name();
+            allowedNanos[i] = config.allowedNanos(name);
+            reject[i] = config.actionFor(name) == LatenessAction.REJECT;
+        }
     }
 
     /**
@@ -47,10 +56,6 @@ final class LatenessCheck
      */
     int check(final int topicId, final long eventTimeNanos, final long nowNanos)
     {
-        if (topicId >= allowedNanos.length)
-        {
-            resolve(topicId + 1); // a topic added while the connection was open
-        }
         int flags = 0;
         long lateness = nowNanos - eventTimeNanos;
         if (((nowNanos ^ eventTimeNanos) & (nowNanos ^ lateness)) < 0)
@@ -104,21 +109,5 @@ final class LatenessCheck
     private static String millis(final long nanos)
     {
         return nanos / 1_000_000 + " ms";
-    }
-
-    private void resolve(final int size)
-    {
-        final int n = Math.max(size, topics.size());
-        final int old = latestEventTime == null ? 0 : latestEventTime.length;
-        allowedNanos = new long[n];
-        reject = new boolean[n];
-        latestEventTime = latestEventTime == null ? new long[n] : Arrays.copyOf(latestEventTime, n);
-        Arrays.fill(latestEventTime, old, n, Long.MIN_VALUE);
-        for (int i = 0; i < n; i++)
-        {
-            final String name = i < topics.size() ? topics.topic(i).name() : "";
-            allowedNanos[i] = config.allowedNanos(name);
-            reject[i] = config.actionFor(name) == LatenessAction.REJECT;
-        }
     }
 }

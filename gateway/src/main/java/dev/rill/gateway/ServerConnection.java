@@ -383,8 +383,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         final long seq = validator.seq();
         final int topicId = validator.topicId();
-        if (producible != null && !(topicId < producible.length ? producible[topicId] : // a topic added after this Hello:
-            principal.produce().allows(gateway.topics().topic(topicId).name())))
+        if (producible != null && !producible[topicId]) // topic ids are fixed while the server runs
         {
             gateway.countRefused(principal);
             nack(ctx, seq, ErrorCode.NOT_AUTHORIZED, "principal '" + principal.name() + "' may not produce to topic '" +
@@ -428,7 +427,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
                 " bytes, above the slot's " + pipeline.slot(0).encoded().capacity() + "; send fewer or shorter values");
             return true;
         }
-        final byte options = options(length);
+        final byte options = options();
         if (options != 0 && !replyRoom())
         {
             return false; // every Reply slot is held: the frame stays unread until Replies go out
@@ -484,15 +483,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         return true;
     }
 
-    /** @return the Event's {@code EventOptions} bits (REPLY, REPLY_ONLY); 0 in an Event older than version 4. */
-    private byte options(final int length)
+    /**
+     * @return the validated Event's {@code EventOptions} bits (REPLY, REPLY_ONLY); 0 in an Event older
+     *         than version 4 (the validator made sure a version 4 block holds the field).
+     */
+    private byte options()
     {
-        final int at = MessageHeaderDecoder.ENCODED_LENGTH + EventDecoder.optionsEncodingOffset();
-        if (header.version() < 4 || header.blockLength() <= EventDecoder.optionsEncodingOffset() || at >= length)
+        if (header.version() < EventDecoder.optionsSinceVersion())
         {
             return 0;
         }
-        return (byte)(view.getByte(at) & (EventSlot.OPTION_REPLY | EventSlot.OPTION_REPLY_ONLY));
+        return (byte)(view.getByte(MessageHeaderDecoder.ENCODED_LENGTH + EventDecoder.optionsEncodingOffset()) &
+            (EventSlot.OPTION_REPLY | EventSlot.OPTION_REPLY_ONLY));
     }
 
     /** Whether a Reply slot is free; when none is, pauses reading until the drain frees one. */
