@@ -4,22 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.rill.bus.ErrorCode;
-import dev.rill.bus.codec.ReplyDecoder;
-import dev.rill.gateway.client.AckListener;
-import dev.rill.gateway.client.ClientConfig;
-import dev.rill.gateway.client.ClientTls;
-import dev.rill.gateway.tls.TlsProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rill.gateway.client.RillClientException;
-import dev.rill.gateway.client.ReplyListener;
 import dev.rill.gateway.client.RillProducer;
-import dev.rill.ml.FraudFeatures;
-import dev.rill.ml.train.FraudDataGenerator;
+import dev.rill.gateway.tls.TlsProvider;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +26,19 @@ import picocli.CommandLine.Option;
  * its latency is its ack time minus that intended send time, so a stall that delays sending
  * counts against every event it delays (no coordinated omission). <b>Saturate mode</b> keeps the
  * in-flight window full and reports acknowledged events/s (latency there is ack minus actual
- * send, i.e. mostly queueing in the window).
+ * send, i.e. mostly queueing in the window). <b>Search mode</b> runs open-loop steps at rising
+ * rates on the same connections and reports the highest rate that met the SLO
+ * ({@link SearchSettings}, {@link SaturationSearch}).
+ *
+ * <p><b>Connections</b> ({@code --connections N}): N producers, ids {@code --producer-id} to
+ * {@code --producer-id + N - 1}, sharing the rate by one schedule (event i goes to connection
+ * {@code i % N}), driven by the one sending thread; see {@link LoadRun} for why one thread.
+ *
+ * <p><b>Subscriber</b> ({@code --subscribe}): one more connection subscribes to the payments
+ * Results from the end of journal "out" before the first event; each Result is matched to its
+ * event by producer id and seq, and its arrival minus the event's intended send time is producer
+ * to subscriber latency ({@link ResultRecorder}), reported beside producer to ack. The run waits
+ * (at most 30 s) until every acknowledged event's Result was seen.
  *
  * <p><b>Reply mode</b> ({@code --reply reply|reply-only}): every event asks for a Reply
  * (docs/protocol.md §7.7) and its latency is the Reply's arrival minus the (intended) send time,
@@ -43,10 +48,11 @@ import picocli.CommandLine.Option;
  * it parks while the next send is more than {@value #PARK_THRESHOLD_NANOS} ns away and calls
  * {@link Thread#yield()} when it is nearer. When behind schedule it sends at once.
  *
- * <p>Threading: one sending thread (the caller of {@link #run}); acks arrive cumulatively on the
- * client's I/O thread, which records each event's latency into a histogram it alone writes, read
- * only after every event is acknowledged. Intended send times live in a ring indexed by seq,
- * larger than the window, so a slot is never reused before its event is acknowledged.
+ * <p>Threading: one sending thread (the caller of {@link #run}); acks arrive cumulatively on each
+ * connection's client I/O thread, which records each event's latency into histograms it alone
+ * writes ({@link AckRecorder}); Results on the subscriber's I/O thread ({@link ResultRecorder}). The
+ * sending thread merges the histograms after every event was acknowledged. Intended send times
+ * live in a ring per connection indexed by seq ({@link SendTimeRing}), at least four windows long.
  */
 @Command(name = "load-generator", mixinStandardHelpOptions = true,
     description = "Offer generated payments to a Rill server over TCP and report throughput and ack latency.")
@@ -55,9 +61,10 @@ public final class LoadGenerator implements Callable<Integer>
     /** Park when the next send is further away than this; yield when nearer. */
     public static final long PARK_THRESHOLD_NANOS = 50_000;
 
-    private static final int PAYMENT_POOL = 4096;
-    private static final byte[] TOPIC = RillProducer.topic(FraudFeatures.PAYMENTS_TOPIC);
-    private static final int FIELD_COUNT = FraudFeatures.PAYMENT_FIELDS.size();
+    /** How long a run waits after its last Ack for the Results still on their way to the subscriber. */
+    static final long RESULT_TAIL_NANOS = 30_000_000_000L;
+    /** The same between the steps of a search. */
+    static final long STEP_RESULT_TAIL_NANOS = 10_000_000_000L;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE})")
     String host;
@@ -65,26 +72,58 @@ public final class LoadGenerator implements Callable<Integer>
     @Option(names = "--port", required = true, description = "Server port")
     int port;
 
-    @Option(names = "--mode", defaultValue = "rate", description = "rate (open loop at --rate) or saturate (window kept full)")
+    @Option(names = "--mode", defaultValue = "rate",
+        description = "rate (open loop at --rate), saturate (window kept full) or search (open-loop steps from --rate up to the " +
+            "highest rate within --slo-p99-micros)")
     String mode;
 
-    @Option(names = "--rate", defaultValue = "100000", description = "Events/s offered in rate mode (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "100000",
+        description = "Events/s offered in rate mode, the first step in search mode (default: ${DEFAULT-VALUE})")
     int rate;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Seconds sent before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", defaultValue = "5",
+        description = "Seconds sent before measuring; search mode: before the first step (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
-    @Option(names = "--window", defaultValue = "8192", description = "Most events in flight (default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", defaultValue = "8192", description = "Most events in flight, per connection (default: ${DEFAULT-VALUE})")
     int window;
 
     @Option(names = "--label", description = "Name of the run in the report (default: the mode)")
     String label;
 
-    @Option(names = "--producer-id", defaultValue = "1", description = "Producer id sent in Hello (default: ${DEFAULT-VALUE})")
+    @Option(names = "--producer-id", defaultValue = "1",
+        description = "Producer id sent in Hello; connection k uses this + k (default: ${DEFAULT-VALUE})")
     long producerId;
+
+    @Option(names = "--connections", defaultValue = "1",
+        description = "Producer connections; the rate is split evenly, latencies merged (default: ${DEFAULT-VALUE})")
+    int connections;
+
+    @Option(names = "--subscribe",
+        description = "Also subscribe to the Results and measure producer -> subscriber latency (Result arrival - intended send)")
+    boolean subscribe;
+
+    @Option(names = "--step-seconds", defaultValue = "3", description = "Search mode: seconds measured per step (default: ${DEFAULT-VALUE})")
+    double stepSeconds;
+
+    @Option(names = "--settle-seconds", defaultValue = "1",
+        description = "Search mode: seconds sent at a step's rate before measuring it (default: ${DEFAULT-VALUE})")
+    double settleSeconds;
+
+    @Option(names = "--step-factor", defaultValue = "1.25",
+        description = "Search mode: rate multiplier while steps pass; bisects after the first failure (default: ${DEFAULT-VALUE})")
+    double stepFactor;
+
+    @Option(names = "--slo-p99-micros", defaultValue = "1000",
+        description = "Search mode: a step passes when its p99 ack latency is at most this and >= 97 % of the offered rate " +
+            "was acknowledged (default: ${DEFAULT-VALUE})")
+    double sloP99Micros;
+
+    @Option(names = "--max-steps", defaultValue = "20", description = "Search mode: the most steps (default: ${DEFAULT-VALUE})")
+    int maxSteps;
 
     @Option(names = "--pacing", defaultValue = "yield",
         description = "yield: park while the next send is > 50 us away, yield when nearer; park: only park (default: ${DEFAULT-VALUE})")
@@ -105,7 +144,8 @@ public final class LoadGenerator implements Callable<Integer>
     String token;
 
     @Option(names = "--out", paramLabel = "FILE",
-        description = "Write the report (text, then one JSON line) to FILE and the percentile distribution beside it (.hgrm)")
+        description = "Write the report (text, then one JSON line) to FILE (e.g. run.txt), and beside it run.json (the whole " +
+            "report), run.hgrm (percentile distribution, us) and, with --subscribe, run-subscriber.hgrm")
     Path out;
 
     public static void main(final String[] args)
@@ -116,9 +156,12 @@ public final class LoadGenerator implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        final SearchSettings search = new SearchSettings(stepSeconds, settleSeconds, stepFactor, sloP99Micros,
+            SearchSettings.DEFAULTS.minAchievedRatio(), maxSteps, SearchSettings.DEFAULTS.resolution());
         final LoadSettings settings = new LoadSettings(host, port, LoadSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
             rate, warmupSeconds, seconds, window, label, producerId, "park".equalsIgnoreCase(pacing),
-            LoadSettings.Reply.valueOf(reply.toUpperCase(Locale.ROOT).replace('-', '_')), tlsTrust, tlsProvider, token);
+            LoadSettings.Reply.valueOf(reply.toUpperCase(Locale.ROOT).replace('-', '_')), tlsTrust, tlsProvider, token,
+            connections, subscribe, search);
         final LoadReport report = run(settings);
         System.out.print(report.text());
         System.out.println(report.json());
@@ -126,10 +169,15 @@ public final class LoadGenerator implements Callable<Integer>
         {
             write(report, out);
         }
-        return report.acked() + report.nacked() == report.sent() ? 0 : 1;
+        return report.complete() ? 0 : 1;
     }
 
-    /** Writes the text and JSON line to {@code file} and the .hgrm beside it. */
+    /**
+     * Writes the text and JSON line to {@code file} and beside it, named after {@code file} without
+     * its extension: {@code .json} (the whole report, {@link LoadReport#document()}; {@code
+     * -report.json} when {@code file} itself ends in .json), {@code .hgrm} (the latency's percentile
+     * distribution) and, with a subscriber, {@code -subscriber.hgrm}.
+     */
     public static void write(final LoadReport report, final Path file) throws IOException
     {
         final Path parent = file.toAbsolutePath().getParent();
@@ -137,8 +185,15 @@ public final class LoadGenerator implements Callable<Integer>
         Files.writeString(file, report.text() + report.json() + "\n", StandardCharsets.UTF_8);
         final String name = file.getFileName().toString();
         final int dot = name.lastIndexOf('.');
-        final Path hgrm = parent.resolve((dot > 0 ? name.substring(0, dot) : name) + ".hgrm");
-        Files.writeString(hgrm, report.percentileDistribution(), StandardCharsets.UTF_8);
+        final String base = dot > 0 ? name.substring(0, dot) : name;
+        final Path json = parent.resolve(name.equals(base + ".json") ? base + "-report.json" : base + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.document());
+        Files.writeString(parent.resolve(base + ".hgrm"), report.percentileDistribution(), StandardCharsets.UTF_8);
+        if (report.subscriberLatency() != null)
+        {
+            Files.writeString(parent.resolve(base + "-subscriber.hgrm"), LoadReport.percentileDistribution(report.subscriberLatency()),
+                StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -161,8 +216,8 @@ public final class LoadGenerator implements Callable<Integer>
     }
 
     /**
-     * Connects, sends for warm-up plus measured seconds, waits (at most 30 s) for the last acks,
-     * disconnects and reports.
+     * Connects, sends for warm-up plus measured seconds (or runs the saturation search), waits (at
+     * most 30 s) for the last acks and Results, disconnects and reports.
      *
      * @throws RillClientException when the server cannot be reached or closes the connection.
      */
@@ -174,114 +229,59 @@ public final class LoadGenerator implements Callable<Integer>
     /**
      * {@link #run(LoadSettings)}, also handing each measured event's latency to {@code sink}.
      *
-     * @param sink receives the measured period and every measured latency; null for none.
+     * @param sink receives the measured period and every measured latency; null for none. With more
+     *             than one connection, {@link LatencySink#record} is called from each connection's I/O
+     *             thread, concurrently.
      */
     public static LoadReport run(final LoadSettings settings, final LatencySink sink) throws InterruptedException
     {
-        final Acks acks = new Acks(settings.window(), sink, settings.reply() != LoadSettings.Reply.NONE);
-        final byte options = switch (settings.reply())
+        try (LoadRun run = new LoadRun(settings, sink))
         {
-            case NONE -> 0;
-            case REPLY -> RillProducer.REPLY;
-            case REPLY_ONLY -> RillProducer.REPLY_ONLY;
-        };
-        final ClientConfig client = ClientConfig.of(settings.host(), settings.port())
-            .withProducer(settings.producerId(), 0)
-            .withMaxInFlight(settings.window())
-            .withClientName("rill-load-" + settings.label())
-            .withToken(settings.token())
-            .withTls(settings.tls() == null ? null : ClientTls.of(settings.tls(), null, null, settings.tlsProvider()));
-        final double[][] payments = new double[PAYMENT_POOL][FIELD_COUNT];
-        final long[] keys = new long[PAYMENT_POOL];
-        final FraudDataGenerator generator = new FraudDataGenerator(settings.producerId());
-        for (int i = 0; i < PAYMENT_POOL; i++)
-        {
-            generator.next(payments[i]);
-            keys[i] = generator.lastCardId();
+            if (settings.mode() == LoadSettings.Mode.SEARCH)
+            {
+                return search(settings, run);
+            }
+            final LoadRun.Phase phase = run.phase(settings.mode(), settings.rate(), settings.warmupSeconds(), settings.seconds(),
+                RESULT_TAIL_NANOS);
+            return new LoadReport(settings, run.sent(), run.acked(), run.nacked(), phase.measuredSent(),
+                settings.mode() == LoadSettings.Mode.SATURATE ? phase.ackedInPeriod() : phase.measuredAcked(), settings.seconds(),
+                phase.latency(), phase.ackLatency(), phase.subscriberLatency(), run.results(), null);
         }
+    }
 
-        try (RillProducer producer = RillProducer.connect(client, acks, acks))
+    /** Open-loop steps at the rates {@link SaturationSearch} chooses, on the same connections. */
+    private static LoadReport search(final LoadSettings settings, final LoadRun run) throws InterruptedException
+    {
+        final SearchSettings s = settings.search();
+        final SaturationSearch search = new SaturationSearch(settings.rate(), s);
+        LoadRun.Phase best = null;
+        LoadRun.Phase first = null;
+        while (!search.done())
         {
-            final long start = System.nanoTime() + 1_000_000;
-            final long measureFrom = start + (long)(settings.warmupSeconds() * 1e9);
-            final long measureUntil = measureFrom + (long)(settings.seconds() * 1e9);
-            acks.measure(measureFrom, measureUntil);
-            final long epochOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-
-            long sent = 0;
-            long measuredSent = 0;
-            long ackedAtFrom = -1;
-            long ackedAtUntil = -1;
-            final double intervalNanos = settings.mode() == LoadSettings.Mode.RATE ? 1e9 / settings.rate() : 0;
-            final long total = settings.mode() == LoadSettings.Mode.RATE ?
-                (long)Math.ceil((measureUntil - start) / intervalNanos) : Long.MAX_VALUE;
-            final long giveUpAt = measureUntil + 30_000_000_000L;
-
-            for (long i = 0; i < total; i++)
+            final int rate = search.nextRate();
+            final double settle = first == null ? Math.max(s.settleSeconds(), settings.warmupSeconds()) : s.settleSeconds();
+            final long nackedBefore = run.nacked();
+            final LoadRun.Phase phase = run.phase(LoadSettings.Mode.RATE, rate, settle, s.stepSeconds(), STEP_RESULT_TAIL_NANOS);
+            final double achieved = phase.ackedInPeriod() / s.stepSeconds();
+            final Histogram h = phase.latency();
+            final double p99 = h.getValueAtPercentile(99) / 1000.0;
+            final boolean passed = search.passes(rate, achieved, p99) && h.getTotalCount() > 0;
+            final SearchStep step = new SearchStep(rate, achieved, h.getTotalCount(), run.nacked() - nackedBefore, h.getValueAtPercentile(50) / 1000.0, p99,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+                phase.subscriberLatency() == null ? Double.NaN : phase.subscriberLatency().getValueAtPercentile(99) / 1000.0, passed);
+            search.record(step);
+            System.err.printf(Locale.ROOT, "load-generator: %s step %d: offered %d/s, achieved %.0f/s, p99 %.1f us: %s%n",
+                settings.label(), search.steps().size(), rate, achieved, p99, passed ? "pass" : "fail");
+            first = first == null ? phase : first;
+            if (passed && rate == search.bestRate())
             {
-                final long sendTime;
-                if (settings.mode() == LoadSettings.Mode.RATE)
-                {
-                    sendTime = start + (long)(i * intervalNanos);
-                    awaitTime(sendTime, settings.parkOnly());
-                }
-                else
-                {
-                    sendTime = System.nanoTime();
-                    if (sendTime >= measureUntil)
-                    {
-                        break;
-                    }
-                }
-                if (ackedAtFrom < 0 && sendTime >= measureFrom)
-                {
-                    ackedAtFrom = acks.acked();
-                }
-                final int p = (int)(i & (PAYMENT_POOL - 1));
-                acks.sendTime(producer.nextSeq(), sendTime);
-                int attempts = 0;
-                while (producer.trySend(TOPIC, keys[p], sendTime + epochOffset, payments[p], FIELD_COUNT, options) < 0)
-                {
-                    // Window full: the server is behind. Yield a little, then park, never spin.
-                    if (++attempts < 16)
-                    {
-                        Thread.yield();
-                    }
-                    else
-                    {
-                        if (System.nanoTime() > giveUpAt)
-                        {
-                            throw new IllegalStateException(settings.label() + ": window stayed full for 30 s past the end; " +
-                                "the server stopped acknowledging (acked " + acks.acked() + " of " + sent + ")");
-                        }
-                        LockSupport.parkNanos(20_000);
-                    }
-                }
-                sent++;
-                if (sendTime >= measureFrom && sendTime < measureUntil)
-                {
-                    measuredSent++;
-                }
+                best = phase;
             }
-            if (settings.mode() == LoadSettings.Mode.SATURATE)
-            {
-                ackedAtUntil = acks.acked();
-            }
-            if (!producer.awaitAllAcknowledged(Duration.ofSeconds(30)))
-            {
-                throw new IllegalStateException(settings.label() + ": " + producer.inFlight() +
-                    " events still unacknowledged 30 s after the last send");
-            }
-            if (acks.replyMode && acks.replies() != acks.acked())
-            {
-                throw new IllegalStateException(settings.label() + ": " + acks.acked() + " events acknowledged but " +
-                    acks.replies() + " Replies received (a Reply comes before its Ack)");
-            }
-            final long measuredAcked = settings.mode() == LoadSettings.Mode.SATURATE ?
-                ackedAtUntil - Math.max(ackedAtFrom, 0) : acks.measuredAcked();
-            return new LoadReport(settings, sent, acks.acked(), acks.nacked(), measuredSent, measuredAcked,
-                settings.seconds(), acks.histogram(), acks.replyMode ? acks.ackHistogram() : null);
         }
+        final LoadRun.Phase shown = best != null ? best : first;
+        return new LoadReport(settings, run.sent(), run.acked(), run.nacked(), shown.measuredSent(), shown.ackedInPeriod(),
+            s.stepSeconds(), shown.latency(), shown.ackLatency(), shown.subscriberLatency(), run.results(),
+            new LoadReport.Search(search.bestRate(), search.steps()));
     }
 
     /**
@@ -306,146 +306,6 @@ public final class LoadGenerator implements Callable<Integer>
             {
                 Thread.yield();
             }
-        }
-    }
-
-    /**
-     * Send times by seq and the latency histogram; {@link #onAck} and {@link #onReply} run on the
-     * client's I/O thread, which alone writes the histogram and the counters. In reply mode the
-     * latency is recorded at the Reply, else at the Ack.
-     */
-    static final class Acks implements AckListener, ReplyListener
-    {
-        final boolean replyMode;
-        private volatile long replies;
-        private final long[] sendTimes;
-        private final int mask;
-        private final Histogram histogram = new Histogram(60_000_000_000L, 3);
-        private final Histogram ackHistogram = new Histogram(60_000_000_000L, 3);
-        private final LatencySink sink;
-        private long measureFrom;
-        private long measureUntil;
-        private volatile long acked;
-        private volatile long measuredAcked;
-        private volatile long nacked;
-        private volatile String error;
-
-        Acks(final int window, final LatencySink sink, final boolean replyMode)
-        {
-            this.sink = sink;
-            this.replyMode = replyMode;
-            final int size = Integer.highestOneBit(Math.max(window, 2) * 2 - 1) << 1;
-            sendTimes = new long[size];
-            mask = size - 1;
-        }
-
-        /** Sending thread, before the first send. */
-        void measure(final long from, final long until)
-        {
-            measureFrom = from;
-            measureUntil = until;
-            if (sink != null)
-            {
-                sink.measuring(from, until);
-            }
-        }
-
-        /** Sending thread, before sending seq: the send is what publishes this write to the I/O thread. */
-        void sendTime(final long seq, final long nanos)
-        {
-            sendTimes[(int)(seq & mask)] = nanos;
-        }
-
-        @Override
-        public void onReply(final ReplyDecoder reply)
-        {
-            replies++;
-            if (replyMode)
-            {
-                record(reply.seq());
-            }
-        }
-
-        @Override
-        public void onAck(final long seq)
-        {
-            if (!replyMode)
-            {
-                record(seq);
-            }
-            else
-            {
-                final long sendTime = sendTimes[(int)(seq & mask)];
-                if (sendTime >= measureFrom && sendTime < measureUntil)
-                {
-                    ackHistogram.recordValue(Math.max(0, System.nanoTime() - sendTime));
-                }
-            }
-            acked++;
-        }
-
-        private void record(final long seq)
-        {
-            final long now = System.nanoTime();
-            final long sendTime = sendTimes[(int)(seq & mask)];
-            if (sendTime >= measureFrom && sendTime < measureUntil)
-            {
-                final long latency = Math.max(0, now - sendTime);
-                histogram.recordValue(latency);
-                if (sink != null)
-                {
-                    sink.record(sendTime, latency);
-                }
-                measuredAcked++;
-            }
-        }
-
-        long replies()
-        {
-            return replies;
-        }
-
-        @Override
-        public void onNack(final long seq, final ErrorCode code, final String message)
-        {
-            if (nacked++ == 0)
-            {
-                System.err.println("load-generator: first refusal: seq " + seq + " " + code + ": " + message);
-            }
-        }
-
-        @Override
-        public void onError(final ErrorCode code, final String message)
-        {
-            error = code + ": " + message;
-            System.err.println("load-generator: server closed the connection: " + error);
-        }
-
-        long acked()
-        {
-            return acked;
-        }
-
-        long measuredAcked()
-        {
-            return measuredAcked;
-        }
-
-        long nacked()
-        {
-            return nacked;
-        }
-
-        /** Reply mode: the Acks of the measured events; read as {@link #histogram()}. */
-        Histogram ackHistogram()
-        {
-            return ackHistogram;
-        }
-
-        /** Read only after every event was acknowledged (the window's semaphore orders it). */
-        Histogram histogram()
-        {
-            return histogram;
         }
     }
 }
