@@ -9,7 +9,8 @@
 #   1. NettyEchoServer (raw Netty framed ingest, same framing, no journal, no scoring)
 #      + LoadGenerator: saturate, then an open-loop 100k events/s.
 #   2. rill serve (journal + scoring + publish) in a fresh data dir under $RILL_DATA_PARENT (default
-#      /tmp, a disk) + the same two loads.
+#      /tmp, a disk) + the same two loads; the rate run also subscribes to the Results (--subscribe:
+#      producer -> subscriber latency beside producer -> ack; off with RILL_RATE_SUBSCRIBE=0).
 #   3. FsyncProbe: the raw cost of forcing 4 KiB (fdatasync, msync) in $RILL_DATA_PARENT
 #      (skip: RILL_SKIP_FSYNC=1).
 #   4. rill serve with durability.mode: sync (a config file written here) + the same two loads:
@@ -23,10 +24,12 @@
 #   8. RecoveryProbe: a crashed data dir of $RECOVERY_EVENTS events, then `rill serve` started on it
 #      with a checkpoint 1 s before the end and with none; about a minute, 2.3 GiB written to
 #      $RILL_DATA_PARENT and deleted (skip: RILL_SKIP_RECOVERY=1).
-#   9. summary.md: the table of goals against baselines.
+#   9. summary.md: the table of goals against baselines; plot.html: the percentile plot of the echo
+#      and Rill rate runs (ack, and subscriber latency when measured), one self-contained page.
 # Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
 # ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java),
-# FSYNC_ITERATIONS (2000), SWAP_RATE (50000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3).
+# FSYNC_ITERATIONS (2000), SWAP_RATE (50000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3),
+# RILL_RATE_SUBSCRIBE (1).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,6 +50,7 @@ FSYNC_ITERATIONS="${FSYNC_ITERATIONS:-2000}"
 SWAP_RATE="${SWAP_RATE:-50000}"
 RECOVERY_EVENTS="${RECOVERY_EVENTS:-10000000}"
 RECOVERY_RUNS="${RECOVERY_RUNS:-3}"
+RILL_RATE_SUBSCRIBE="${RILL_RATE_SUBSCRIBE:-1}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
 RILL="$ROOT/ops/target/rill.jar"
 for jar in "$BENCH" "$RILL"; do
@@ -91,7 +95,11 @@ rill_run() { # label-prefix data-parent config-file-or-"" loads...
     > "$OUT/$prefix-server.log" 2>&1 &
   SERVER_PID=$!
   await_line "$OUT/$prefix-server.log" "serving on"
-  for mode in "$@"; do load "$prefix-$mode" "$RILL_PORT" "$mode"; done
+  for mode in "$@"; do
+    local extra=()
+    [[ "$prefix-$mode" == rill-rate && "$RILL_RATE_SUBSCRIBE" == 1 ]] && extra=(--subscribe)
+    load "$prefix-$mode" "$RILL_PORT" "$mode" "${extra[@]}"
+  done
   du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' > "$OUT/$prefix-journal-size.txt"
   stop_server
 }
@@ -148,6 +156,15 @@ if [[ "${RILL_SKIP_RECOVERY:-0}" != 1 ]]; then
     | grep -E 'median|size on disk' || echo "run-load: RecoveryProbe failed; see $OUT/recovery-*.log" >&2
 fi
 
-# 9. Summary table.
+# 9. Summary table and the percentile plot of the rate runs.
 "$JAVA" -cp "$BENCH" dev.rill.perf.LoadSummary "$OUT"
+plots=()
+[[ -f "$OUT/echo-rate.hgrm" ]] && plots+=("echo ack=$OUT/echo-rate.hgrm")
+[[ -f "$OUT/rill-rate.hgrm" ]] && plots+=("rill ack=$OUT/rill-rate.hgrm")
+[[ -f "$OUT/rill-rate-subscriber.hgrm" ]] && plots+=("rill subscriber=$OUT/rill-rate-subscriber.hgrm")
+if (( ${#plots[@]} > 0 )); then
+  "$JAVA" -cp "$BENCH" dev.rill.perf.PercentilePlot --out "$OUT/plot.html" \
+    --title "Latency from intended send at $RATE events/s offered (echo vs Rill)" "${plots[@]}" \
+    || echo "run-load: PercentilePlot failed; continuing without plot.html" >&2
+fi
 echo "run-load: results in $OUT"

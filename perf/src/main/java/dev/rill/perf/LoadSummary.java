@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Writes {@code summary.md} for a results directory of {@code perf/run-load.sh}: the load runs'
  * JSON lines ({@code <label>.txt}), the JMH CSV files ({@code jmh-<name>.csv}), and the JSON lines
  * of {@code fsync.txt} ({@link FsyncProbe}) and {@code recovery.txt} ({@link RecoveryProbe}), as
- * tables of Rill against its raw baselines and goals. Missing inputs show as "n/a"; the durability
+ * tables (with the rate run's producer to subscriber latency when it was measured) of Rill against its raw baselines and goals. Missing inputs show as "n/a"; the durability
  * and recovery sections are left out when their runs were skipped.
  *
  * <p>Usage: {@code java -cp perf/target/benchmarks.jar dev.rill.perf.LoadSummary DIR}.
@@ -80,6 +80,14 @@ public final class LoadSummary
         }
         sb.append(String.format(Locale.ROOT, "| achieved rate at %s events/s offered | %s | %s | | |%n",
             count(offered), count(get(rillRate, "ackedRate")), count(get(echoRate, "ackedRate"))));
+        if (rillRate.containsKey("subP50Us"))
+        {
+            sb.append(String.format(Locale.ROOT,
+                "| same run, producer -> subscriber (Result arrival - intended send): p50 / p99 / p99.9 / max (us) | %s / %s / %s / %s " +
+                    "| no Results | | Results seen %s of %s acked |%n",
+                micros(get(rillRate, "subP50Us")), micros(get(rillRate, "subP99Us")), micros(get(rillRate, "subP999Us")),
+                micros(get(rillRate, "subMaxUs")), count(get(rillRate, "resultsSeen")), count(get(rillRate, "acked"))));
+        }
         if (!tmpfsRate.isEmpty())
         {
             sb.append(String.format(Locale.ROOT,
@@ -94,7 +102,8 @@ public final class LoadSummary
         jmhRows(sb, chronicle, "Chronicle append");
         jmhRows(sb, onnx, "ONNX run per batch");
         jmhRows(sb, pipeline, "in-process pipeline publish -> result");
-        sb.append("\nFiles: `<label>.txt` (report + JSON line), `<label>.hgrm` (percentile distribution, us), ")
+        sb.append("\nFiles: `<label>.txt` (report + JSON line), `<label>.json` (the whole report), `<label>.hgrm` (percentile ")
+            .append("distribution, us; `rill-rate-subscriber.hgrm` for the subscriber), `plot.html` (percentile plot of the rate runs), ")
             .append("`jmh-*.txt|csv`, `fsync.txt` + `fsync-<mode>.hgrm`, `recovery.txt` + `recovery-*.log`, server logs.\n");
         return sb.toString();
     }

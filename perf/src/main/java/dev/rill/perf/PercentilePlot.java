@@ -182,7 +182,7 @@ public final class PercentilePlot implements Callable<Integer>
         if (logY)
         {
             lo = Math.pow(10, Math.floor(Math.log10(Math.max(yMin, 0.1))));
-            hi = Math.pow(10, Math.ceil(Math.log10(Math.max(yMax, lo * 10))));
+            hi = niceCeiling(Math.max(yMax, lo * 10));
         }
         else
         {

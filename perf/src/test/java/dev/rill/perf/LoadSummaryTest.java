@@ -21,7 +21,8 @@ class LoadSummaryTest
         Files.writeString(dir.resolve("rill-saturate.txt"), "rill-saturate: text\n{\"label\":\"rill-saturate\",\"ackedRate\":1000000.0}\n");
         Files.writeString(dir.resolve("rill-sync-saturate.txt"), "{\"label\":\"rill-sync-saturate\",\"ackedRate\":250000.0}\n");
         Files.writeString(dir.resolve("rill-rate.txt"),
-            "{\"label\":\"rill-rate\",\"offeredRate\":100000,\"ackedRate\":100000.0,\"p50Us\":160.0,\"p99Us\":1200.0,\"p999Us\":4000.0,\"maxUs\":8000.0}\n");
+            "{\"label\":\"rill-rate\",\"offeredRate\":100000,\"ackedRate\":100000.0,\"p50Us\":160.0,\"p99Us\":1200.0,\"p999Us\":4000.0,\"maxUs\":8000.0," +
+                "\"acked\":1500000,\"resultsSeen\":1500000,\"subP50Us\":210.0,\"subP99Us\":1500.0,\"subP999Us\":4500.0,\"subMaxUs\":9000.0}\n");
         Files.writeString(dir.resolve("rill-sync-rate.txt"),
             "{\"label\":\"rill-sync-rate\",\"offeredRate\":100000,\"ackedRate\":99000.0,\"p50Us\":480.0,\"p99Us\":3600.0,\"p999Us\":9000.0,\"maxUs\":20000.0}\n");
         Files.writeString(dir.resolve("fsync.txt"), "fsync-probe: text\n{\"label\":\"fsync\",\"iterations\":2000," +
@@ -35,6 +36,8 @@ class LoadSummaryTest
 
         assertTrue(summary.contains("| saturation throughput, acked events/s | 1,000,000 | 250,000 | 0.25x |"), summary);
         assertTrue(summary.contains("| p99 ack latency at 100,000 events/s offered (us) | 1,200.0 | 3,600.0 | 3.00x |"), summary);
+        assertTrue(summary.contains("| 210.0 / 1,500.0 / 4,500.0 / 9,000.0 | no Results | | Results seen 1,500,000 of 1,500,000 acked |"),
+            summary);
         assertTrue(summary.contains("| msync of a fresh page of a sparse mapped file | 141.1 | 156.5 | 220.0 | 275.2 | 275.2 |"),
             summary);
         assertFalse(summary.contains("fdatasync"), "modes not run are left out");
