@@ -203,7 +203,7 @@ public final class LoadGenerator implements Callable<Integer>
      */
     public interface LatencySink
     {
-        /** Sending thread, once, before the first send: the measured period, in System.nanoTime. */
+        /** Sending thread, before the first send: the measured period, in System.nanoTime (search mode: before each step). */
         void measuring(long fromNanos, long untilNanos);
 
         /**
