@@ -112,6 +112,11 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
     }
 
+    public GatewayConfig withIoThreads(final int ioThreads)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+    }
+
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
         return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);

@@ -279,6 +279,17 @@ public record RillConfig(
      */
     public static RillConfig read(final Path file)
     {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, with a threading profile that replaces the file's {@code profile:} key
+     * ({@code rill serve --profile}); keys the file writes still win over the profile's defaults.
+     *
+     * @param profile null to use the file's {@code profile:} key, if any.
+     */
+    public static RillConfig read(final Path file, final ThreadingProfile profile)
+    {
         final String text;
         try
         {
@@ -288,7 +299,7 @@ public record RillConfig(
         {
             throw new ConfigException(file + ": cannot read the configuration file: " + e.getMessage());
         }
-        return parse(text, file.toString(), file.toAbsolutePath().getParent());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent(), profile);
     }
 
     /**
@@ -297,6 +308,16 @@ public record RillConfig(
      * @param source name of the text for messages (a file name).
      */
     public static RillConfig parse(final String text, final String source, final Path baseDir)
+    {
+        return parse(text, source, baseDir, null);
+    }
+
+    /**
+     * As {@link #parse(String, String, Path)}, with a threading profile that replaces the text's {@code profile:} key.
+     *
+     * @param profile null to use the text's {@code profile:} key, if any.
+     */
+    public static RillConfig parse(final String text, final String source, final Path baseDir, final ThreadingProfile profile)
     {
         final ObjectMapper mapper = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -307,7 +328,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -332,7 +353,7 @@ public record RillConfig(
         }
         try
         {
-            return file.toConfig(baseDir);
+            return file.toConfig(baseDir, profile);
         }
         catch (final ConfigException e)
         {
@@ -433,15 +454,22 @@ public record RillConfig(
         return type.getSimpleName().replace("Section", " section");
     }
 
-    /** The YAML file as written: every key optional, so defaults fill the gaps. */
+    /**
+     * The YAML file as written: every key optional, so defaults fill the gaps. {@code profile} (a
+     * {@link ThreadingProfile}) changes the defaults of gateway.ioThreads, pipeline.threading and
+     * pipeline.waitStrategy before the sections' own keys are applied.
+     */
     record RillFile(
-        String dataDir, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
+        String dataDir, String profile, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
         List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter)
     {
-        RillConfig toConfig(final Path baseDir)
+        RillConfig toConfig(final Path baseDir, final ThreadingProfile override)
         {
-            final RillConfig d = defaults(DEFAULT_DATA_DIR);
+            final RillConfig plain = defaults(DEFAULT_DATA_DIR);
+            final ThreadingProfile p = override != null ? override : ThreadingProfile.parse(ThreadingProfile.KEY, profile);
+            final RillConfig d = p == null ? plain : plain.withGateway(p.gateway(plain.gateway()))
+                .withPipeline(p.pipeline(plain.pipeline(), features != null && !features.isEmpty()));
             final Path data = dataDir == null ? baseDir.resolve(DEFAULT_DATA_DIR) : baseDir.resolve(dataDir);
             final List<TopicSchema> topicList = new ArrayList<>();
             if (topics == null)

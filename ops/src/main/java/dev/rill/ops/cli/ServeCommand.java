@@ -11,6 +11,7 @@ import dev.rill.journal.JournalCorruptException;
 import dev.rill.journal.verify.JournalQuarantine;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
+import dev.rill.ops.ThreadingProfile;
 import dev.rill.ops.telemetry.TelemetryListener;
 import dev.rill.ops.telemetry.TelemetryTick;
 import org.HdrHistogram.Histogram;
@@ -35,6 +36,11 @@ final class ServeCommand implements Callable<Integer>
     @Option(names = "--port", description = "Overrides gateway.port")
     Integer port;
 
+    @Option(names = "--profile", paramLabel = "latency|efficiency",
+        description = "Threading profile: the defaults of gateway.ioThreads, pipeline.threading and pipeline.waitStrategy " +
+            "(replaces the file's profile: key; keys the file writes still win)")
+    String profile;
+
     @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "10",
         description = "Seconds between status lines; 0 for none (default: ${DEFAULT-VALUE})")
     int statsInterval;
@@ -47,7 +53,13 @@ final class ServeCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        RillConfig cfg = config == null ? RillConfig.defaults(RillConfig.DEFAULT_DATA_DIR) : RillConfig.read(config);
+        final ThreadingProfile threadingProfile = ThreadingProfile.parse("--profile", profile);
+        RillConfig cfg = config == null ? RillConfig.defaults(RillConfig.DEFAULT_DATA_DIR) : RillConfig.read(config, threadingProfile);
+        if (config == null && threadingProfile != null)
+        {
+            cfg = cfg.withGateway(threadingProfile.gateway(cfg.gateway()))
+                .withPipeline(threadingProfile.pipeline(cfg.pipeline(), !cfg.features().isEmpty()));
+        }
         if (dataDir != null)
         {
             cfg = cfg.withDataDir(dataDir);
@@ -67,9 +79,11 @@ final class ServeCommand implements Callable<Integer>
         }, "rill-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.println("rill: " + server.recoverySummary());
-        System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d, durability %s%n",
+        final ThreadingProfile effective = ThreadingProfile.matching(cfg.gateway(), cfg.pipeline());
+        System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d, io threads %d (%s), durability %s%n",
             server.address().getHostString(), server.address().getPort(), cfg.journal().dataDir().toAbsolutePath(),
             server.scoring(), cfg.pipeline().threading(), cfg.pipeline().waitStrategy(), cfg.pipeline().ringSize(),
+            cfg.gateway().ioThreads(), effective == null ? "custom threading" : "threading as profile " + effective.configName(),
             cfg.durability().mode());
         System.out.flush();
         try
