@@ -29,7 +29,9 @@ import org.agrona.concurrent.OffsetEpochNanoClock;
  * <p>The connection is not registered with the gateway, so nothing flows back: no Welcome, no
  * acknowledgement (none is needed without an in-flight window), no wake-up. {@link #read} therefore
  * waits, parking, until the ring has room for the whole batch before handing it over, so the
- * connection never pauses. One owner thread (the channel's "event loop" is the caller).
+ * connection never pauses. One owner thread (the channel's "event loop" is the caller; make it a
+ * {@code FastThreadLocalThread}, as {@link NettyThreadExecutor} does, for Netty's pooling to be
+ * that of an event loop).
  */
 public final class EmbeddedGateway implements AutoCloseable
 {
