@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What does {@link ChronicleJournal#append} of one record cost alone (memory-mapped), next to the
  * same bytes through a bare Chronicle Queue appender, for the real SBE payments Event
- * ({@code record=event}, the 114 bytes journal "in" stores) and a 150-byte record
+ * ({@code record=event}, the 117 bytes journal "in" stores) and a 150-byte record
  * ({@code record=150}), in both durability modes? ns per append.
  * <ul>
  *   <li>{@code journalAppend}: Rill's journal "in" as the server opens it (FAST_DAILY roll cycle,

@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * the same bytes? ns per message; {@code -prof gc} should show 0 B per operation.
  * <ul>
  *   <li>{@code encodeEvent}: the generated {@code EventEncoder} writes one generated payment
- *       (header, the six fixed fields, schema version, options, 8 values, topic "payments": 114
+ *       (header, the six fixed fields, schema version, options, 6 values, topic "payments": 117
  *       bytes) into a direct buffer, as {@link PaymentEvents#encode} does for every benchmark.</li>
  *   <li>{@code decodeEvent}: header wrap and the gateway's checks (schema id, template id, version),
  *       then the generated {@code EventDecoder} reads every field the gateway and the stages read:
@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       in order); each goes into the Blackhole.</li>
  *   <li>{@code encodeResult}: the Result of one scored slot, encoded with the same calls, in the same
  *       order, as the publish stage's private {@code PublishStage.encodeResult} (topic and model name
- *       as UTF-8 bytes; ~119 bytes).</li>
+ *       as UTF-8 bytes; 118 bytes).</li>
  *   <li>{@code decodeResult}: header checks and every field of that Result, as a subscriber's
  *       handler sees it (flags, score, both var-data fields into byte arrays).</li>
  *   <li>{@code copyEvent}: the raw baseline: {@code UnsafeBuffer.putBytes} of the encoded Event's

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code LengthFieldBasedFrameDecoder} on the same bytes? ns per frame; {@code -prof gc}: B per frame.
  *
  * <p>Every invocation hands one pooled direct {@code ByteBuf} of {@value #FRAMES} payments Event
- * frames ({@link EventFrames}: length prefix + SBE Event, 118 bytes each, as the Java client
+ * frames ({@link EventFrames}: length prefix + SBE Event, 121 bytes each, as the Java client
  * encodes them) to a Netty pipeline on an {@code EmbeddedChannel}, as one socket read would
  * ({@code fireChannelRead} + {@code fireChannelReadComplete}). Both variants first renumber the 256
  * seqs in place (one 8-byte write per frame), so they do the same framing work on the same bytes.
@@ -60,7 +60,7 @@ import org.openjdk.jmh.annotations.TearDown;
     "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.rill.perf.jmh.NettyThreadExecutor"})
 public class GatewayDecodeBenchmark extends RillBenchmark
 {
-    /** Frames per invocation: one socket read's worth (256 x 118 bytes, about 30 KB). */
+    /** Frames per invocation: one socket read's worth (256 x 121 bytes, about 31 KB). */
     public static final int FRAMES = 256;
 
     /** The gateway's handlers over a real ring, past the Hello. */
