@@ -47,6 +47,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code pipeline.maxBatch} (128) events; the score is per append, the force amortised over 128.
  * The sync figures depend on the disk under {@code -Drill.perf.dir} (default: the temp
  * directory); on tmpfs ({@code /dev/shm}) msync does nothing.
+ *
+ * <p>What the figures hold besides the append: the bare queue has no pretoucher, so
+ * {@code bareAppend} takes its own page faults (one per new 4 KiB page) where the journal's
+ * pretoucher thread takes them for {@code journalAppend}; on a disk-backed directory the bare
+ * figure can therefore be the higher one (seen in a short, noisy run: 530 against 390 ns for the
+ * Event). {@code -prof gc}: ~0 B per append in page-cache mode; in sync mode 1-2 B per append in
+ * both variants, i.e. ~130-230 B per force, allocated inside Chronicle's {@code syncUpTo}, not by
+ * Rill.
  */
 @State(Scope.Thread)
 public class ChronicleAppendBenchmark extends RillBenchmark
