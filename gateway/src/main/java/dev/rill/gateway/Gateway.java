@@ -31,6 +31,7 @@ import dev.rill.gateway.auth.AccessPolicy;
 import dev.rill.gateway.auth.Principal;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -339,6 +340,23 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
             bossGroup.scheduleWithFixedDelay(this::checkSubscriberLag, LAG_CHECK_MILLIS, LAG_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         }
         return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /**
+     * The handlers {@link #start()} puts on an accepted channel after TLS and the idle timer: the
+     * frame decoder, then a new connection with id {@code connectionId}, which is <b>not</b>
+     * registered, so no acknowledgement, Welcome, Reply or wake-up from the pipeline reaches it.
+     * For driving the real decode path without a socket (Netty's {@code EmbeddedChannel}: perf's
+     * GatewayDecodeBenchmark); the server never calls it. Call after {@link #attach}.
+     */
+    public ChannelHandler[] unregisteredConnectionHandlers(final int connectionId)
+    {
+        if (pipeline == null)
+        {
+            throw new IllegalStateException("attach(pipeline, out) before unregisteredConnectionHandlers()");
+        }
+        final ServerConnection connection = new ServerConnection(this, connectionId);
+        return new ChannelHandler[]{new FrameDecoder(connection, maxFrameLength()), connection};
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.rill.perf.jmh;
 
-import java.util.concurrent.TimeUnit;
-
 import ai.onnxruntime.OrtException;
 import dev.rill.bus.TopicSchema;
 import dev.rill.ml.FeatureExtractor;
@@ -11,7 +9,6 @@ import dev.rill.ml.train.FraudDataGenerator;
 import dev.rill.perf.ModelLocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -19,21 +16,33 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What does one ONNX Runtime call of the committed fraud model cost, alone, for a micro-batch of
- * n rows ({@link OnnxScorer#run(int)}: reused input view, pinned output, one intra-op thread)?
+ * What does one ONNX Runtime call of the committed fraud model cost through Rill's
+ * {@link OnnxScorer}, next to a bare {@code session.run} of the same rows, for a micro-batch of
+ * {@code batch} rows (1, 8, 32, 64, 128, 256)? <b>ns per call</b>, not per event: divide by
+ * {@code batch} for the per-event share.
+ * <ul>
+ *   <li>{@code scorerRun}: {@link OnnxScorer#run(int)} on a scorer opened for 256 rows with every
+ *       batch size's tensors prepared up front: the input view of the first {@code batch} rows,
+ *       the pinned output of that size, one intra-op thread.</li>
+ *   <li>{@code bareRun}: the raw baseline, {@link BareOnnxSession}: {@code session.run} straight on
+ *       {@code ai.onnxruntime} with a prebuilt {@code [batch, 11]} input and a pinned
+ *       {@code [batch, 2]} output (the same session options), as
+ *       {@code ScoringStageBenchmark.bareRun}.</li>
+ * </ul>
  * The rows are real features of generated payments, written once; no feature extraction here.
- * Per-call µs; divide by n for the per-event share.
+ * Both allocate inside ONNX Runtime's Java layer on every call (the {@code OrtSession.Result} and
+ * its bookkeeping: 416 B per call with {@code -prof gc}, at every batch size); Rill adds nothing to it.
  */
 @State(Scope.Thread)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OnnxRunBenchmark extends RillBenchmark
 {
-    private static final int MAX_BATCH = 128;
+    private static final int MAX_BATCH = 256;
 
-    @Param({"1", "64", "128"})
-    public int n;
+    @Param({"1", "8", "32", "64", "128", "256"})
+    public int batch;
 
     private OnnxScorer scorer;
+    private BareOnnxSession bare;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException
@@ -49,18 +58,26 @@ public class OnnxRunBenchmark extends RillBenchmark
             extractor.extract(fields, scorer.inputRows(), row);
         }
         scorer.prepareBatchSizes();
+        bare = new BareOnnxSession(batch, 3);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException
     {
+        bare.close();
         scorer.close();
     }
 
     @Benchmark
-    public float run() throws OrtException
+    public float scorerRun() throws OrtException
     {
-        scorer.run(n);
-        return scorer.score(n - 1);
+        scorer.run(batch);
+        return scorer.score(batch - 1);
+    }
+
+    @Benchmark
+    public float bareRun() throws OrtException
+    {
+        return bare.run();
     }
 }

@@ -5,14 +5,16 @@ import dev.rill.bus.codec.EventEncoder;
 import dev.rill.bus.codec.MessageHeaderEncoder;
 import dev.rill.ml.FraudFeatures;
 import dev.rill.ml.train.FraudDataGenerator;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * A pool of generated card payments ({@link FraudDataGenerator}) and the code that fills a ring
  * slot with one of them exactly as the gateway would: the SBE Event message encoded into the
- * slot's buffer (with producer id, ingest time and connection id stamped) and its decoded values.
+ * slot's buffer (with producer id, ingest time and connection id stamped) and its decoded values;
+ * or the Event message alone into any buffer ({@link #encode}).
  *
  * <p>The payments are drawn once, up front, so a benchmark measures the pipeline and not the
- * generator's logarithms. One owner thread; {@link #fill} allocates nothing.
+ * generator's logarithms. One owner thread; {@link #fill} and {@link #encode} allocate nothing.
  */
 public final class PaymentEvents
 {
@@ -56,16 +58,7 @@ public final class PaymentEvents
         final int i = (int)(seq & mask);
         final double[] values = fields[i];
         slot.clear();
-        event.wrapAndApplyHeader(slot.encoded(), 0, header)
-            .producerId(producerId).seq(seq).key(keys[i]).eventTimeNanos(nowNanos).ingestTimeNanos(nowNanos)
-            .connectionId(connectionId);
-        final EventEncoder.FieldsEncoder group = event.fieldsCount(FIELD_COUNT);
-        for (int f = 0; f < FIELD_COUNT; f++)
-        {
-            group.next().value(values[f]);
-        }
-        event.putTopic(TOPIC, 0, TOPIC.length);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength();
+        final int length = encode(slot.encoded(), 0, connectionId, producerId, seq, nowNanos);
         System.arraycopy(values, 0, slot.fields(), 0, FIELD_COUNT);
         slot.encodedLength(length)
             .producerId(producerId)
@@ -77,5 +70,43 @@ public final class PaymentEvents
             .topicId(topicId)
             .fieldCount(FIELD_COUNT);
         return length;
+    }
+
+    /**
+     * Encodes payment number {@code seq} (mod the pool size) as an SBE Event message (header
+     * included) at {@code offset}, stamped as the gateway stamps it (ingest time, connection id):
+     * the bytes journal "in" holds. Schema version 0 (= 1) and no options, written explicitly so a
+     * reused buffer holds the same bytes as a fresh one.
+     *
+     * @return the encoded length.
+     */
+    public int encode(final MutableDirectBuffer buffer, final int offset, final int connectionId, final long producerId,
+        final long seq, final long nowNanos)
+    {
+        final int i = (int)(seq & mask);
+        final double[] values = fields[i];
+        event.wrapAndApplyHeader(buffer, offset, header)
+            .producerId(producerId).seq(seq).key(keys[i]).eventTimeNanos(nowNanos).ingestTimeNanos(nowNanos)
+            .connectionId(connectionId).schemaVersion(0);
+        buffer.putByte(offset + MessageHeaderEncoder.ENCODED_LENGTH + EventEncoder.optionsEncodingOffset(), (byte)0);
+        final EventEncoder.FieldsEncoder group = event.fieldsCount(FIELD_COUNT);
+        for (int f = 0; f < FIELD_COUNT; f++)
+        {
+            group.next().value(values[f]);
+        }
+        event.putTopic(TOPIC, 0, TOPIC.length);
+        return MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength();
+    }
+
+    /** @return the field values of payment number {@code seq} (mod the pool size); do not modify. */
+    public double[] fields(final long seq)
+    {
+        return fields[(int)(seq & mask)];
+    }
+
+    /** @return the card key of payment number {@code seq} (mod the pool size). */
+    public long key(final long seq)
+    {
+        return keys[(int)(seq & mask)];
     }
 }

@@ -1,18 +1,10 @@
 package dev.rill.perf.jmh;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.PipelineConfig;
 import dev.rill.bus.TopicRegistry;
@@ -27,7 +19,6 @@ import dev.rill.ml.ScoringModel;
 import dev.rill.ml.ScoringOptions;
 import dev.rill.ml.ScoringStage;
 import dev.rill.ml.features.FeatureState;
-import dev.rill.ml.train.FraudDataGenerator;
 import dev.rill.perf.ModelLocator;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -91,56 +82,21 @@ public class ScoringStageBenchmark extends RillBenchmark
         public int batch;
     }
 
-    /** A bare ONNX Runtime session and its two tensors, reused by every run. */
+    /** A bare ONNX Runtime session and its two tensors, reused by every run ({@link BareOnnxSession}). */
     public static class BareSession extends Batch
     {
-        private OrtSession session;
-        private OnnxTensor input;
-        private OnnxTensor output;
-        private FloatBuffer outputRows;
-        private Map<String, OnnxTensor> inputs;
-        private Map<String, OnnxTensor> pinnedOutputs;
+        private BareOnnxSession bare;
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException
         {
-            final ModelFiles files = ModelFiles.load(ModelLocator.fraudModel());
-            final ModelDescriptor descriptor = files.descriptor();
-            // Opening (and closing) one scorer checks the model against its graph and makes ONNX Runtime use
-            // Rill's shared copy of its native libraries, as everywhere else in the project.
-            OnnxScorer.open(files.directory(), 1).close();
-            final OrtEnvironment environment = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
-            {
-                options.setIntraOpNumThreads(1);
-                options.setInterOpNumThreads(1);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-                session = environment.createSession(files.onnx(), options);
-            }
-            final FloatBuffer inputRows = directFloats(batch * descriptor.featureCount());
-            final TopicSchema payments = FraudFeatures.payments();
-            final FeatureExtractor extractor = new FeatureExtractor(descriptor, payments);
-            final FraudDataGenerator generator = new FraudDataGenerator(11);
-            final double[] fields = new double[payments.fields().size()];
-            for (int row = 0; row < batch; row++)
-            {
-                generator.next(fields);
-                extractor.extract(fields, inputRows, row);
-            }
-            outputRows = directFloats(batch * descriptor.outputCount());
-            input = OnnxTensor.createTensor(environment, inputRows, new long[]{batch, descriptor.featureCount()});
-            output = OnnxTensor.createTensor(environment, outputRows, new long[]{batch, descriptor.outputCount()});
-            inputs = Map.of(descriptor.inputName(), input);
-            pinnedOutputs = Map.of(descriptor.outputName(), output);
+            bare = new BareOnnxSession(batch, 11);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws OrtException
         {
-            input.close();
-            output.close();
-            session.close();
+            bare.close();
         }
     }
 
@@ -255,15 +211,12 @@ public class ScoringStageBenchmark extends RillBenchmark
     @OperationsPerInvocation(EVENTS)
     public float bareRun(final BareSession s) throws OrtException
     {
+        float first = 0;
         for (int run = EVENTS / s.batch; run > 0; run--)
         {
-            // Every output is pinned: the result owns nothing, closing it frees none of our tensors.
-            try (OrtSession.Result ignored = s.session.run(s.inputs, Set.of(), s.pinnedOutputs))
-            {
-                // the scores are in outputRows
-            }
+            first = s.bare.run();
         }
-        return s.outputRows.get(0);
+        return first;
     }
 
     @Benchmark
@@ -323,6 +276,6 @@ public class ScoringStageBenchmark extends RillBenchmark
 
     private static FloatBuffer directFloats(final int count)
     {
-        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return BareOnnxSession.directFloats(count);
     }
 }
