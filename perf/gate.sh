@@ -15,7 +15,7 @@ fi
 if [[ ! -f $JAR ]]; then
   echo "$SCRIPT: no $JAR: build it first with mvn -B -q -DskipTests package" >&2; exit 2
 fi
-source perf/lib.sh
-# The gate JVM only reads the suite and drives JMH; the benchmarks run in JMH's forks, which take
-# the project flags from their @Fork annotations (and --fork-jvm-arg in front of them).
-exec java "${FLAGS[@]}" -Xmx256m -cp "$JAR" dev.rill.perf.gate.RegressionGate "$@"
+# No JVM flags here on purpose: the gate JVM only reads files and drives JMH, and JMH hands the
+# host JVM's own flags to every fork (a -Xmx here would shrink the benchmarks' heap). The forks
+# get the project flags (perf/lib.sh's FLAGS) from their @Fork annotations, --fork-jvm-arg in front.
+exec java -cp "$JAR" dev.rill.perf.gate.RegressionGate "$@"

@@ -91,6 +91,12 @@ public final class BenchmarkCatalog
         }
     }
 
+    /** @return whether the jar has any benchmark of this class (fully qualified). */
+    public boolean hasClass(final String className)
+    {
+        return benchmarks.keySet().stream().anyMatch(id -> id.startsWith(className + ".") && id.lastIndexOf('.') == className.length());
+    }
+
     private String similar(final BenchmarkRef ref)
     {
         final List<String> same = new ArrayList<>();

@@ -24,7 +24,7 @@ public record BenchmarkRef(String benchmark, Map<String, String> params, double 
         {
             throw new GateException("benchmark '" + benchmark + "': name it Class.method (e.g. CodecBenchmark.encodeEvent)");
         }
-        params = params == null ? Map.of() : Map.copyOf(new TreeMap<>(params));
+        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(params));
         if (!(weight > 0) || Double.isInfinite(weight))
         {
             throw new GateException("benchmark " + benchmark + ": weight must be a positive number, was " + weight);

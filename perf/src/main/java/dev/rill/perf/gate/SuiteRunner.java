@@ -30,6 +30,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class SuiteRunner
 {
+    private static final long LOCK_WAIT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
+
     private final RunOptions options;
     private final List<String> forkJvmArgs;
     private final PrintStream progress;
@@ -43,6 +45,38 @@ public final class SuiteRunner
         this.options = options;
         this.forkJvmArgs = List.copyOf(forkJvmArgs);
         this.progress = progress;
+    }
+
+    /**
+     * Runs one group; while another JMH run on this machine holds JMH's lock ({@code /tmp/jmh.lock}),
+     * parks and tries again, up to {@link #LOCK_WAIT_NANOS}: two JMH runs at once on a shared box would
+     * measure each other.
+     */
+    private java.util.Collection<RunResult> runWaitingForLock(final ChainedOptionsBuilder builder, final Group g, final Path log)
+    {
+        final long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+        boolean said = false;
+        while (true)
+        {
+            try
+            {
+                return new Runner(builder.build()).run();
+            }
+            catch (final RunnerException e)
+            {
+                final boolean locked = String.valueOf(e.getMessage()).contains("JMH lock");
+                if (!locked || System.nanoTime() > deadline)
+                {
+                    throw new GateException("JMH could not run " + g.describe() + ": " + e.getMessage() + " (see " + log + ")", e);
+                }
+                if (!said)
+                {
+                    progress.println("gate: another JMH run holds /tmp/jmh.lock; waiting for it (up to 30 min)");
+                    said = true;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L);
+            }
+        }
     }
 
     /** One JMH run: a class, fixed parameters, the methods to run with them. */
@@ -105,14 +139,7 @@ public final class SuiteRunner
             {
                 builder.jvmArgsPrepend(forkJvmArgs.toArray(String[]::new));
             }
-            try
-            {
-                results.addAll(new Runner(builder.build()).run());
-            }
-            catch (final RunnerException e)
-            {
-                throw new GateException("JMH could not run " + g.describe() + ": " + e.getMessage() + " (see " + log + ")", e);
-            }
+            results.addAll(runWaitingForLock(builder, g, log));
         }
         try (PrintStream out = new PrintStream(Files.newOutputStream(jsonFile), true, StandardCharsets.UTF_8))
         {
