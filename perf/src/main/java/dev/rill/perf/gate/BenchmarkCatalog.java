@@ -24,7 +24,7 @@ public final class BenchmarkCatalog
     /** @param benchmarks JMH benchmark name → parameter name → allowed values. */
     public BenchmarkCatalog(final Map<String, Map<String, List<String>>> benchmarks)
     {
-        this.benchmarks = Map.copyOf(benchmarks);
+        this.benchmarks = java.util.Collections.unmodifiableMap(new TreeMap<>(benchmarks));
     }
 
     /** @return the benchmarks of the JMH list on the class path ({@code META-INF/BenchmarkList} of benchmarks.jar). */
