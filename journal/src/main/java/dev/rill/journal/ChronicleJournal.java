@@ -54,6 +54,15 @@ public final class ChronicleJournal implements Journal
      */
     public static final int MAX_RECORD_LENGTH = 1 << 20;
 
+    /**
+     * A test hook for the performance regression gate only ({@code perf/gate-selftest.sh}): with
+     * {@code -Drill.perf.extraCopyBytes=N} (N &gt; 0) every append also copies its record, again and
+     * again, into a preallocated scratch buffer until N bytes were copied, a known slowdown the gate
+     * must catch. 0 (the default) does nothing: the field is static final, so the JIT drops the branch.
+     * Never set it in production.
+     */
+    private static final int EXTRA_COPY_BYTES = Integer.getInteger("rill.perf.extraCopyBytes", 0);
+
     private final String name;
     private final Path directory;
     private final ChronicleQueue queue;
@@ -66,6 +75,8 @@ public final class ChronicleJournal implements Journal
     private final RecordChecksum appendChecksum = new RecordChecksum();
     private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
     private ByteBuffer scratchView;
+    private final UnsafeBuffer extraCopy = EXTRA_COPY_BYTES > 0 ?
+        new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.align(EXTRA_COPY_BYTES, 64), 64)) : null;
 
     private ChronicleJournal(
         final String name,
@@ -213,6 +224,10 @@ public final class ChronicleJournal implements Journal
         scratch.putInt(length, appendChecksum.compute(scratchView, 0, length), RecordChecksum.TRAILER_ORDER);
         source.set(scratch.addressOffset(), stored);
         a.writeBytes(source);
+        if (EXTRA_COPY_BYTES > 0)
+        {
+            copyRepeatedly(buffer, offset, length, extraCopy, EXTRA_COPY_BYTES);
+        }
         final JournalPretoucher p = pretoucher;
         if (p != null)
         {
@@ -342,6 +357,25 @@ public final class ChronicleJournal implements Journal
             pretoucher = new JournalPretoucher(name, JournalPretoucher.DEFAULT_AHEAD_BYTES, pretouchIntervalNanos);
         }
         return a;
+    }
+
+    /**
+     * The gate's deliberate slowdown ({@link #EXTRA_COPY_BYTES}): copies the record into {@code into}
+     * at increasing offsets until {@code bytes} bytes were copied (the last copy cut short).
+     *
+     * @return the bytes copied.
+     */
+    static int copyRepeatedly(
+        final DirectBuffer buffer, final int offset, final int length, final UnsafeBuffer into, final int bytes)
+    {
+        int copied = 0;
+        while (copied < bytes && length > 0)
+        {
+            final int n = Math.min(length, bytes - copied);
+            into.putBytes(copied, buffer, offset, n);
+            copied += n;
+        }
+        return copied;
     }
 
     private void growScratch(final int length)
