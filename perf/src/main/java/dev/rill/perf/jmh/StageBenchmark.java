@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * What does each pipeline stage cost alone, on the calling thread, with slots already filled by
  * generated payments?
  * <ul>
- *   <li>{@code journalStage}: one {@link JournalStage} event: the payments Event appended to
- *       Chronicle journal "in" plus the time stamp (ns per event).</li>
+ *   <li>{@code journalStage}: one {@link JournalStage} event: the producer's seq checked (each
+ *       call gives the slot the next seq, so no event is a duplicate and every call appends), the
+ *       payments Event appended to Chronicle journal "in" and the time stamp (ns per event).</li>
  *   <li>{@code scoringStageBatch128}: {@value #SCORE_BATCH} events through {@link ScoringStage}:
  *       feature extraction into the ORT input rows, one {@code session.run}, scores written back
  *       (ns per batch of 128; divide by 128 for per event).</li>
@@ -53,6 +54,7 @@ public class StageBenchmark extends RillBenchmark
     private PublishStage publishStage;
     private EventSlot[] slots;
     private long sequence;
+    private long producerSeq = SCORE_BATCH;
     private volatile long lastAcked;
 
     @Setup(Level.Trial)
@@ -94,6 +96,7 @@ public class StageBenchmark extends RillBenchmark
     public EventSlot journalStage()
     {
         final EventSlot slot = slots[(int)(sequence++ & (SCORE_BATCH - 1))];
+        slot.seq(++producerSeq); // the next seq of producer 42: appended, not a resend
         journalStage.onEvent(slot, sequence, false);
         return slot;
     }

@@ -39,7 +39,7 @@ class GateSuiteTest
         }
         final Figure pipeline = GateFixtures.figure(suite, "pipeline.fused");
         assertEquals("PipelineBenchmark.pipeline{threading=FUSED, waitStrategy=PARKING} / (DisruptorHopBenchmark.bareHop{waitStrategy=PARKING}" +
-            " + 2×ChronicleAppendBenchmark.bareAppend{record=event} + 1/128×OnnxRunBenchmark.bareRun{batch=128})", pipeline.definition());
+            " + 2×ChronicleAppendBenchmark.bareAppend{durability=page-cache, record=event} + 1/128×OnnxRunBenchmark.bareRun{batch=128})", pipeline.definition());
         assertTrue(suite.options(false).forks() <= suite.options(true).forks(), "quick is not longer than long");
     }
 
