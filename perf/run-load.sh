@@ -29,7 +29,10 @@
 # Environment: RATE (100000), SAT_SECONDS (7), RATE_SECONDS (10), WARMUP_SECONDS (5),
 # ECHO_PORT (7399), RILL_PORT (7398), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java),
 # FSYNC_ITERATIONS (2000), SWAP_RATE (50000), RECOVERY_EVENTS (10000000), RECOVERY_RUNS (3),
-# RILL_RATE_SUBSCRIBE (1).
+# RILL_RATE_SUBSCRIBE (1), CONNECTIONS (1: producer connections of every load), RILL_SKIP_SEARCH (0),
+# SEARCH_START_RATE (50000), SEARCH_SLO_MICROS (1000), SEARCH_STEP_SECONDS (3): the saturation search
+# (LoadGenerator --mode search) after the echo's and Rill's fixed-rate runs: the highest open-loop
+# rate whose p99 met the SLO with acks keeping up.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +51,11 @@ RILL_DATA_PARENT="${RILL_DATA_PARENT:-/tmp}"
 PACING="${PACING:-park}"
 FSYNC_ITERATIONS="${FSYNC_ITERATIONS:-2000}"
 SWAP_RATE="${SWAP_RATE:-50000}"
+CONNECTIONS="${CONNECTIONS:-1}"
+RILL_SKIP_SEARCH="${RILL_SKIP_SEARCH:-0}"
+SEARCH_START_RATE="${SEARCH_START_RATE:-50000}"
+SEARCH_SLO_MICROS="${SEARCH_SLO_MICROS:-1000}"
+SEARCH_STEP_SECONDS="${SEARCH_STEP_SECONDS:-3}"
 RECOVERY_EVENTS="${RECOVERY_EVENTS:-10000000}"
 RECOVERY_RUNS="${RECOVERY_RUNS:-3}"
 RILL_RATE_SUBSCRIBE="${RILL_RATE_SUBSCRIBE:-1}"
@@ -68,11 +76,16 @@ trap stop_server EXIT INT TERM
 
 load() { # label port mode [extra args]: one bounded load run
   local label="$1" port="$2" mode="$3"; shift 3
-  local seconds="$RATE_SECONDS"; [[ "$mode" == saturate ]] && seconds="$SAT_SECONDS"
-  local pacing=(); [[ "$mode" == rate ]] && pacing=(--pacing "$PACING")
+  local seconds="$RATE_SECONDS" limit=$((WARMUP_SECONDS + RATE_SECONDS + 60)); [[ "$mode" == saturate ]] && seconds="$SAT_SECONDS"
+  local pacing=(); [[ "$mode" == rate || "$mode" == search ]] && pacing=(--pacing "$PACING")
+  local rate="$RATE"
+  if [[ "$mode" == search ]]; then # rising open-loop steps until p99 > SEARCH_SLO_MICROS or acks fall behind
+    rate="$SEARCH_START_RATE"; limit=600
+    pacing+=(--slo-p99-micros "$SEARCH_SLO_MICROS" --step-seconds "$SEARCH_STEP_SECONDS")
+  fi
   echo "run-load: $label"
-  timeout $((WARMUP_SECONDS + seconds + 60)) "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
-    --host 127.0.0.1 --port "$port" --mode "$mode" --rate "$RATE" --warmup-seconds "$WARMUP_SECONDS" --seconds "$seconds" \
+  timeout "$limit" "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
+    --host 127.0.0.1 --port "$port" --mode "$mode" --rate "$rate" --connections "$CONNECTIONS" --warmup-seconds "$WARMUP_SECONDS" --seconds "$seconds" \
     --label "$label" --out "$OUT/$label.txt" "${pacing[@]}" "$@" > /dev/null
   sed -n 1,3p "$OUT/$label.txt"
 }
@@ -84,6 +97,7 @@ SERVER_PID=$!
 await_line "$OUT/echo-server.log" "listening on"
 load echo-saturate "$ECHO_PORT" saturate
 load echo-rate "$ECHO_PORT" rate
+if [[ "$RILL_SKIP_SEARCH" != 1 ]]; then load echo-search "$ECHO_PORT" search; fi
 stop_server
 
 # 2. rill serve: gateway, journal "in", scoring, journal "out", acks.
@@ -103,7 +117,11 @@ rill_run() { # label-prefix data-parent config-file-or-"" loads...
   du -sh "$DATA_DIR" | awk '{print "journal bytes written: " $1}' > "$OUT/$prefix-journal-size.txt"
   stop_server
 }
-rill_run rill "$RILL_DATA_PARENT" "" saturate rate
+if [[ "$RILL_SKIP_SEARCH" != 1 ]]; then
+  rill_run rill "$RILL_DATA_PARENT" "" saturate rate search
+else
+  rill_run rill "$RILL_DATA_PARENT" "" saturate rate
+fi
 
 # 3. The raw cost of forcing data to disk where the journals live (what sync mode waits for).
 if [[ "${RILL_SKIP_FSYNC:-0}" != 1 ]]; then
@@ -144,9 +162,10 @@ jmh() { # name regex [jmh args]
     > "$OUT/jmh-$name.txt" 2>&1
   grep -A20 '^Benchmark' "$OUT/jmh-$name.txt" || true
 }
-jmh chronicle-append 'ChronicleAppendBenchmark'
-jmh onnx-run 'OnnxRunBenchmark'
-jmh pipeline 'PipelineBenchmark' -prof gc
+# The raw parts in the same run; the whole suite with every parameter is the gate's (perf/gate.sh).
+jmh chronicle-append 'ChronicleAppendBenchmark' -p durability=page-cache -p record=event
+jmh onnx-run 'OnnxRunBenchmark' -p batch=1,128,256
+jmh pipeline 'PipelineBenchmark' -p waitStrategy=PARKING -prof gc
 
 # 8. Start after a crash: a journal of $RECOVERY_EVENTS events, rill serve in a fresh JVM each start.
 if [[ "${RILL_SKIP_RECOVERY:-0}" != 1 ]]; then

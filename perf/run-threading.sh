@@ -19,13 +19,14 @@
 # Last, ThreadingSummary writes threading.md from those files.
 #
 # The matrix (knobs): IO_THREADS ("1 2") x THREADINGS ("FUSED DIAMOND") x WAITS
-# ("PARKING LITE_BLOCKING BLOCKING PHASED_BACKOFF YIELDING"). The load generator opens one connection, which one
-# event loop serves, so a second loop only adds an idle thread: with ioThreads above 1 only the wait strategies in
-# IO2_WAITS ("PARKING") are run; IO2_WAITS="$WAITS" runs the full cross product (20 runs, about 12 minutes).
+# ("PARKING LITE_BLOCKING BLOCKING PHASED_BACKOFF YIELDING"). The load generator opens CONNECTIONS (4) producer
+# connections, so a second event loop has connections to serve; to keep the run short, with ioThreads above 1 only
+# the wait strategies in IO2_WAITS ("PARKING") are run; IO2_WAITS="$WAITS" runs the full cross product (20 runs,
+# about 12 minutes).
 # SLEEPING and BUSY_SPIN are left out: SLEEPING's 100 µs park puts a floor under every wake-up, BUSY_SPIN takes a
 # core from a 2-core box (add them to WAITS to see).
 # Environment: RATE (100000), SAT_SECONDS (5), SAT_WARMUP_SECONDS (2), RATE_SECONDS (10), WARMUP_SECONDS (5),
-# IDLE_SECONDS (5), SETTLE_SECONDS (2), RILL_PORT (7396), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
+# IDLE_SECONDS (5), SETTLE_SECONDS (2), CONNECTIONS (4), RILL_PORT (7396), RILL_DATA_PARENT (/tmp), PACING (park), JAVA (java).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +46,7 @@ IO_THREADS="${IO_THREADS:-1 2}"
 THREADINGS="${THREADINGS:-FUSED DIAMOND}"
 WAITS="${WAITS:-PARKING LITE_BLOCKING BLOCKING PHASED_BACKOFF YIELDING}"
 IO2_WAITS="${IO2_WAITS:-PARKING}"
+CONNECTIONS="${CONNECTIONS:-4}"
 BENCH="$ROOT/perf/target/benchmarks.jar"
 RILL="$ROOT/ops/target/rill.jar"
 for jar in "$BENCH" "$RILL"; do
@@ -70,7 +72,7 @@ load() { # combo mode warmup seconds: one bounded LoadGenerator run against the 
   local combo="$1" mode="$2" warmup="$3" seconds="$4"
   local pacing=(); [[ "$mode" == rate ]] && pacing=(--pacing "$PACING")
   timeout $((warmup + seconds + 60)) "$JAVA" "${FLAGS[@]}" "${HEAP[@]}" -cp "$BENCH" dev.rill.perf.LoadGenerator \
-    --host 127.0.0.1 --port "$RILL_PORT" --mode "$mode" --rate "$RATE" --warmup-seconds "$warmup" --seconds "$seconds" \
+    --host 127.0.0.1 --port "$RILL_PORT" --mode "$mode" --rate "$RATE" --connections "$CONNECTIONS" --warmup-seconds "$warmup" --seconds "$seconds" \
     --label "$combo-$mode" --out "$OUT/$combo-$mode.txt" "${pacing[@]}" > /dev/null
 }
 

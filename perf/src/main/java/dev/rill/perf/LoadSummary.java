@@ -88,6 +88,16 @@ public final class LoadSummary
                 micros(get(rillRate, "subP50Us")), micros(get(rillRate, "subP99Us")), micros(get(rillRate, "subP999Us")),
                 micros(get(rillRate, "subMaxUs")), count(get(rillRate, "resultsSeen")), count(get(rillRate, "acked"))));
         }
+        final Map<String, Double> rillSearch = load(dir, "rill-search");
+        final Map<String, Double> echoSearch = load(dir, "echo-search");
+        if (!rillSearch.isEmpty() || !echoSearch.isEmpty())
+        {
+            final double r = get(rillSearch, "searchBestRate");
+            final double e = get(echoSearch, "searchBestRate");
+            sb.append(String.format(Locale.ROOT,
+                "| saturation search: highest open-loop rate with p99 within the SLO and acks keeping up, events/s " +
+                    "| %s | %s | %s | |%n", count(r), count(e), ratio(r, e)));
+        }
         if (!tmpfsRate.isEmpty())
         {
             sb.append(String.format(Locale.ROOT,

@@ -31,6 +31,8 @@ class LoadSummaryTest
             "\"unpublished\":1000,\"dataBytes\":2443153408,\"jvmBaselineMs\":184,\"checkpointAcceptMs\":1283,\"checkpointRecoveryMs\":756," +
             "\"checkpointScanned\":100000,\"checkpointDistance\":100000,\"fullScanAcceptMs\":1869,\"fullScanRecoveryMs\":1375," +
             "\"fullScanScanned\":10004200,\"fullScanDistance\":-1}\n");
+        Files.writeString(dir.resolve("rill-search.txt"), "{\"label\":\"rill-search\",\"searchBestRate\":390625}\n");
+        Files.writeString(dir.resolve("echo-search.txt"), "{\"label\":\"echo-search\",\"searchBestRate\":781250}\n");
 
         final String summary = LoadSummary.summarise(dir);
 
@@ -41,6 +43,7 @@ class LoadSummaryTest
         assertTrue(summary.contains("| msync of a fresh page of a sparse mapped file | 141.1 | 156.5 | 220.0 | 275.2 | 275.2 |"),
             summary);
         assertFalse(summary.contains("fdatasync"), "modes not run are left out");
+        assertTrue(summary.contains("acks keeping up, events/s | 390,625 | 781,250 | 0.50x |"), summary);
         assertTrue(summary.contains("| checkpoint 100,000 events before the end | 100,000 | 1,283 | 756 | accepting <= 2,000 ms: met |"), summary);
         assertTrue(summary.contains("| no checkpoint (all of \"in\") | 10,004,200 | 1,869 | 1,375 |  |"), summary);
     }
