@@ -18,4 +18,12 @@ fi
 # No JVM flags here on purpose: the gate JVM only reads files and drives JMH, and JMH hands the
 # host JVM's own flags to every fork (a -Xmx here would shrink the benchmarks' heap). The forks
 # get the project flags (perf/lib.sh's FLAGS) from their @Fork annotations, --fork-jvm-arg in front.
-exec java -cp "$JAR" dev.rill.perf.gate.RegressionGate "$@"
+# The benchmarks' journals go to RILL_GATE_DIR (default /dev/shm when it exists): the gate compares
+# CPU costs, and on a disk the page faults and writeback of the ~400 MB a second an append benchmark
+# writes made the journal ratios swing by 15 % between runs (the disk's own cost is run-load.sh's).
+DIR_ARGS=()
+GATE_DIR="${RILL_GATE_DIR:-/dev/shm}"
+if [[ -d "$GATE_DIR" ]]; then
+  DIR_ARGS=(--fork-jvm-arg "-Drill.perf.dir=$GATE_DIR")
+fi
+exec java -cp "$JAR" dev.rill.perf.gate.RegressionGate "${DIR_ARGS[@]}" "$@"

@@ -71,11 +71,11 @@ class ThreadingProfileTest
             gateway:
               ioThreads: 2
             pipeline:
-              waitStrategy: BLOCKING
+              waitStrategy: PARKING
               ringSize: 1024
             """, "rill.yaml", BASE);
         assertEquals(2, config.gateway().ioThreads());
-        assertEquals(WaitStrategyKind.BLOCKING, config.pipeline().waitStrategy());
+        assertEquals(WaitStrategyKind.PARKING, config.pipeline().waitStrategy());
         assertEquals(ThreadingProfile.EFFICIENCY.threading(), config.pipeline().threading(), "the key not written: the profile's");
         assertEquals(1024, config.pipeline().ringSize());
         assertNull(ThreadingProfile.matching(config.gateway(), config.pipeline()), "no profile has these three values");

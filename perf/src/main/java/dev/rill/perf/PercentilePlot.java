@@ -91,7 +91,10 @@ public final class PercentilePlot implements Callable<Integer>
         final Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Files.writeString(out, html(title, series, !linear), StandardCharsets.UTF_8);
-        System.out.println("percentile-plot: wrote " + out);
+        final String name = out.getFileName().toString();
+        final Path svgFile = out.resolveSibling((name.endsWith(".html") ? name.substring(0, name.length() - 5) : name) + ".svg");
+        Files.writeString(svgFile, standaloneSvg(series, !linear), StandardCharsets.UTF_8);
+        System.out.println("percentile-plot: wrote " + out + " and " + svgFile);
         return 0;
     }
 
@@ -134,6 +137,20 @@ public final class PercentilePlot implements Callable<Integer>
                 "text, as LoadGenerator --out writes to .hgrm)");
         }
         return new Series(label, points, max);
+    }
+
+    /**
+     * @return the plot alone as an SVG document (for pages that embed images, such as a README), with
+     *         the page's font settings inside it.
+     */
+    static String standaloneSvg(final List<Series> series, final boolean logY)
+    {
+        final StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        svg(sb, series, logY);
+        final String style = "<style>text{font-family:sans-serif;font-size:12px;fill:#222}</style>\n";
+        final int endOfOpenTag = sb.indexOf(">", sb.indexOf("<svg")) + 1;
+        sb.insert(endOfOpenTag, "\n" + style);
+        return sb.toString();
     }
 
     /** @return the HTML page with the SVG plot of {@code series}. */

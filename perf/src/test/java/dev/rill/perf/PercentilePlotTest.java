@@ -57,6 +57,11 @@ class PercentilePlotTest
         }
         assertFalse(html.contains("<script"), "no JavaScript");
         assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"), "no network");
+
+        final String svg = Files.readString(dir.resolve("out/plot.svg"));
+        assertTrue(svg.startsWith("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "a standalone SVG beside the page");
+        assertEquals(3, count(svg, "<path class=\"series\""), "the same lines in the SVG");
+        assertTrue(svg.indexOf("<style>") > svg.indexOf("<svg"), "its font settings inside the svg element");
     }
 
     @Test
