@@ -85,6 +85,13 @@ public enum ErrorCode
     IDLE_TIMEOUT(33, true, "the connection was idle longer than the server's idle timeout (gateway.idleTimeout); send Ping to keep an idle connection open"),
     /** The subscriber fell further behind journal "out" than gateway.subscriberMaxLag allows; closes. */
     SUBSCRIBER_TOO_SLOW(34, true, "the subscriber fell too far behind the journal (gateway.subscriberMaxLag); reconnect and resume from the last processed out index"),
+    /**
+     * This cluster member is not the leader: it takes no events (a Hello of a producer, or an
+     * Event), or it just lost leadership. The message names the leader's gateway when known;
+     * reconnect there and resend what was not acknowledged.
+     */
+    NOT_LEADER(35, true, "this cluster member is not the leader and takes no events; reconnect to the leader (the message names it when known) " +
+        "and resend what was not acknowledged"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 

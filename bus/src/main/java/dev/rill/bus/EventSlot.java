@@ -42,6 +42,9 @@ public final class EventSlot
      */
     public static final int WARMUP = 3;
 
+    /** {@link #logPosition()} of an event that did not come from a cluster log (single-node mode). */
+    public static final long NO_LOG_POSITION = -1;
+
     private static final byte[] NO_MODEL = new byte[0];
 
     private int kind;
@@ -69,6 +72,7 @@ public final class EventSlot
     private long scoredTimeNanos;
     private byte flags;
     private byte options;
+    private long logPosition = NO_LOG_POSITION;
 
     /**
      * @param maxEventBytes largest encoded Event message (header included) the slot holds.
@@ -100,6 +104,7 @@ public final class EventSlot
         scoredTimeNanos = 0;
         flags = 0;
         options = 0;
+        logPosition = NO_LOG_POSITION;
     }
 
     /** @return {@link #EVENT}, {@link #HELLO}, {@link #RECOVERED} or {@link #WARMUP}. */
@@ -333,6 +338,22 @@ public final class EventSlot
     public long scoredTimeNanos()
     {
         return scoredTimeNanos;
+    }
+
+    /**
+     * @return the position after this event's entry in the cluster log (the same on every member),
+     *         or {@link #NO_LOG_POSITION} in single-node mode.
+     */
+    public long logPosition()
+    {
+        return logPosition;
+    }
+
+    /** Sets the event's cluster log position; the cluster service, when it applies a committed entry. */
+    public EventSlot logPosition(final long position)
+    {
+        this.logPosition = position;
+        return this;
     }
 
     /** @return {@link dev.rill.bus.codec.ResultFlagsEncoder} bits. */

@@ -33,7 +33,7 @@ import com.lmax.disruptor.dsl.ProducerType;
  * <p>A stage that throws stops the pipeline: the failure is kept in {@link #failure()}, nothing
  * after it is acknowledged, and the ring fills so producers are paused rather than lied to.
  */
-public final class Pipeline implements AutoCloseable
+public final class Pipeline implements EventRing, AutoCloseable
 {
     private final PipelineConfig config;
     private final NamedThreadFactory threadFactory = new NamedThreadFactory("rill-pipeline");
@@ -91,6 +91,7 @@ public final class Pipeline implements AutoCloseable
      *
      * @return the claimed sequence, or -1 when the ring is full.
      */
+    @Override
     public long tryClaim()
     {
         try
@@ -104,12 +105,14 @@ public final class Pipeline implements AutoCloseable
     }
 
     /** @return the slot of a claimed sequence, to be filled before {@link #publish(long)}. */
+    @Override
     public EventSlot slot(final long sequence)
     {
         return ring.get(sequence);
     }
 
     /** Hands a claimed and filled slot to the stages. Every claimed sequence must be published. */
+    @Override
     public void publish(final long sequence)
     {
         ring.publish(sequence);
@@ -122,11 +125,13 @@ public final class Pipeline implements AutoCloseable
     }
 
     /** @return events claimed but not yet fully processed by the last stage. */
+    @Override
     public long depth()
     {
         return config.ringSize() - ring.remainingCapacity();
     }
 
+    @Override
     public PipelineConfig config()
     {
         return config;

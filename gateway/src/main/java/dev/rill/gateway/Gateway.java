@@ -22,7 +22,7 @@ import dev.rill.bus.ConfigException;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
 import dev.rill.bus.Journal;
-import dev.rill.bus.Pipeline;
+import dev.rill.bus.EventRing;
 import dev.rill.bus.ResultListener;
 import dev.rill.bus.SubscriberPositions;
 import dev.rill.bus.TopicCatalog;
@@ -51,7 +51,7 @@ import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * The TCP gateway: accepts producer and subscriber connections, feeds accepted events into the
- * {@link Pipeline}, and is the pipeline's {@link AckSink}, {@link ResultListener} and
+ * {@link EventRing} (the pipeline, or a cluster member's ingress), and is the pipeline's {@link AckSink}, {@link ResultListener} and
  * {@link CapacityListener}, handing each callback to the right connection's event loop.
  *
  * <p>It is also the disk monitor's {@link DiskSpaceListener}: while the data directory is below
@@ -93,7 +93,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final TopicCatalog topics;
     private final EpochNanoClock clock;
     private DeadLetterBuffer deadLetters;
-    private Pipeline pipeline;
+    private EventRing pipeline;
     private Journal out;
     private final AtomicReferenceArray<ServerConnection> connections;
     private final int connectionMask;
@@ -164,7 +164,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
      * Connects the gateway to the pipeline it feeds and the journal subscribers read. Call once,
      * before {@link #start()}.
      */
-    public Gateway attach(final Pipeline pipeline, final Journal out)
+    public Gateway attach(final EventRing pipeline, final Journal out)
     {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.out = Objects.requireNonNull(out, "out");
@@ -693,7 +693,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         return clock;
     }
 
-    Pipeline pipeline()
+    EventRing pipeline()
     {
         return pipeline;
     }

@@ -9,7 +9,7 @@ import dev.rill.bus.DeadLetterBuffer;
 import dev.rill.bus.DiskFullAction;
 import dev.rill.bus.ErrorCode;
 import dev.rill.bus.EventSlot;
-import dev.rill.bus.Pipeline;
+import dev.rill.bus.EventRing;
 import dev.rill.bus.codec.CommitDecoder;
 import dev.rill.bus.codec.EventDecoder;
 import dev.rill.bus.codec.HelloDecoder;
@@ -98,7 +98,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
 
     private final Gateway gateway;
     private final int id;
-    private final Pipeline pipeline;
+    private final EventRing pipeline;
     private final FrameWriter writer = new FrameWriter();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();

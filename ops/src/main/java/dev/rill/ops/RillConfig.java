@@ -28,6 +28,7 @@ import dev.rill.bus.TopicField;
 import dev.rill.bus.TopicSchema;
 import dev.rill.bus.WaitStrategyKind;
 import dev.rill.bus.metrics.HotspotConfig;
+import dev.rill.ops.cluster.ClusterConfig;
 import dev.rill.gateway.ConnectionLimits;
 import dev.rill.gateway.GatewayConfig;
 import dev.rill.gateway.LatenessAction;
@@ -71,12 +72,23 @@ import dev.rill.ops.slo.SloSection;
  * @param hotspots the hot-key and hot-producer report.
  * @param slo      the SLOs, their burn-rate alerts, the other alert rules and the sinks ({@code slo:} and {@code alerts:}).
  * @param deadLetter the dead-letter journal of refused frames and its retention ({@code deadLetter:}).
+ * @param cluster  replicated mode ({@code cluster:}, see docs/scale-out.md), or null for a single node (the default).
  */
 public record RillConfig(
     GatewayConfig gateway, PipelineConfig pipeline, JournalConfig journal, ModelConfig model, List<TopicSchema> topics,
     DurabilityConfig durability, CheckpointConfig checkpoint, AdminConfig admin, List<StreamingFeaturesConfig> features,
-    HotspotConfig hotspots, SloConfig slo, DeadLetterConfig deadLetter)
+    HotspotConfig hotspots, SloConfig slo, DeadLetterConfig deadLetter, ClusterConfig cluster)
 {
+    /** A single-node configuration (no {@code cluster:} section). */
+    public RillConfig(
+        final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
+        final List<TopicSchema> topics, final DurabilityConfig durability, final CheckpointConfig checkpoint,
+        final AdminConfig admin, final List<StreamingFeaturesConfig> features, final HotspotConfig hotspots, final SloConfig slo,
+        final DeadLetterConfig deadLetter)
+    {
+        this(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, null);
+    }
+
     /** A configuration with the default dead-letter journal. */
     public RillConfig(
         final GatewayConfig gateway, final PipelineConfig pipeline, final JournalConfig journal, final ModelConfig model,
@@ -223,52 +235,57 @@ public record RillConfig(
     public RillConfig withDataDir(final Path dataDir)
     {
         return new RillConfig(gateway, pipeline, journal.withDataDir(dataDir), model, topics, durability, checkpoint, admin, features,
-            hotspots, slo, deadLetter);
+            hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withGateway(final GatewayConfig gateway)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withFeatures(final List<StreamingFeaturesConfig> features)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withModel(final ModelConfig model)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withAdmin(final AdminConfig admin)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withSlo(final SloConfig slo)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withPipeline(final PipelineConfig pipeline)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withHotspots(final HotspotConfig hotspots)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withTopics(final List<TopicSchema> topics)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
+    }
+
+    public RillConfig withCluster(final ClusterConfig cluster)
+    {
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     public RillConfig withDeadLetter(final DeadLetterConfig deadLetter)
     {
-        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter);
+        return new RillConfig(gateway, pipeline, journal, model, topics, durability, checkpoint, admin, features, hotspots, slo, deadLetter, cluster);
     }
 
     /**
@@ -328,7 +345,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -462,7 +479,8 @@ public record RillConfig(
     record RillFile(
         String dataDir, String profile, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
-        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter)
+        List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter,
+        ClusterSection cluster)
     {
         RillConfig toConfig(final Path baseDir, final ThreadingProfile override)
         {
@@ -495,7 +513,43 @@ public record RillConfig(
                 features == null ? List.of() : FeaturesSection.toConfigs(features),
                 hotspots == null ? HotspotConfig.defaults() : hotspots.toConfig(HotspotConfig.defaults()),
                 SloSection.toConfig(slo, alerts),
-                deadLetter == null ? DeadLetterConfig.defaults() : deadLetter.toConfig());
+                deadLetter == null ? DeadLetterConfig.defaults() : deadLetter.toConfig(),
+                cluster == null ? null : cluster.toConfig(data, baseDir));
+        }
+    }
+
+    record ClusterSection(Integer memberId, List<ClusterMemberSection> members, String dir, String aeronDir, String leaderHeartbeatTimeout)
+    {
+        ClusterConfig toConfig(final Path dataDir, final Path baseDir)
+        {
+            if (memberId == null)
+            {
+                throw ConfigException.invalid("cluster.memberId", null, "this member's id (0, 1, 2, ...)");
+            }
+            final List<ClusterConfig.Member> list = new ArrayList<>();
+            if (members != null)
+            {
+                for (int i = 0; i < members.size(); i++)
+                {
+                    list.add(members.get(i).toMember(i));
+                }
+            }
+            return new ClusterConfig(memberId, list,
+                dir == null ? dataDir.resolve("cluster") : baseDir.resolve(dir),
+                aeronDir == null ? null : baseDir.resolve(aeronDir),
+                leaderHeartbeatTimeout == null ? null : TimeSpan.parse("cluster.leaderHeartbeatTimeout", leaderHeartbeatTimeout));
+        }
+    }
+
+    record ClusterMemberSection(Integer id, String host, Integer portBase, String gateway)
+    {
+        ClusterConfig.Member toMember(final int index)
+        {
+            if (id == null || portBase == null)
+            {
+                throw ConfigException.invalid("cluster.members[" + index + "]", this, "id, host, portBase and gateway of the member");
+            }
+            return new ClusterConfig.Member(id, host, portBase, gateway);
         }
     }
 

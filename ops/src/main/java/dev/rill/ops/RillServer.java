@@ -2,12 +2,14 @@ package dev.rill.ops;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import dev.rill.bus.ConfigException;
@@ -38,6 +40,12 @@ import dev.rill.journal.JournalRetention;
 import dev.rill.journal.LastResultInIndex;
 import dev.rill.journal.SubscriberPositionStore;
 import dev.rill.journal.JournalStage;
+import dev.rill.journal.ProducerTable;
+import dev.rill.ops.cluster.ClusterCheckpoint;
+import dev.rill.ops.cluster.ClusterIngress;
+import dev.rill.ops.cluster.ClusterMember;
+import dev.rill.ops.cluster.JournalCheckpointSource;
+import dev.rill.ops.cluster.RillClusteredService;
 import dev.rill.journal.PublishStage;
 import dev.rill.journal.verify.JournalStartCheck;
 import dev.rill.ml.ScoringStage;
@@ -111,6 +119,7 @@ public final class RillServer implements AutoCloseable
     private TopicCatalog topicCatalog;
     private DeadLetterBuffer deadLetterBuffer;
     private DeadLetterJournal deadLetters;
+    private ClusterMember cluster;
 
     private RillServer(final RillConfig config)
     {
@@ -195,13 +204,20 @@ public final class RillServer implements AutoCloseable
             TimeUnit.MICROSECONDS.toNanos(durability.syncIntervalMicros()), checkpoints,
             TimeUnit.SECONDS.toNanos(config.checkpoint().intervalSeconds()));
         pipeline = new Pipeline(config.pipeline(), journalStage, scoring, publish);
-        pipeline.capacityListener(gateway);
-        gateway.attach(pipeline, out);
+        if (config.cluster() == null)
+        {
+            pipeline.capacityListener(gateway);
+            gateway.attach(pipeline, out);
+        }
         openStorageGuards(); // before the gateway binds: a full disk is known before the first event
         pipeline.start();
         if (recovery.hasUnpublished() || featureWarmupAfter != recovery.lastPublishedInIndex())
         {
             resubmitted = JournalRecovery.resubmit(in, featureWarmupAfter, recovery.lastPublishedInIndex(), pipeline, topics);
+        }
+        if (config.cluster() != null)
+        {
+            openClusterMember(); // after recovery: the log after the newest snapshot is applied on top of it
         }
         recoveryNanos = System.nanoTime() - openStart;
         telemetry = track(new ServerTelemetry(latencies, new TelemetrySources(), Duration.ofSeconds(1)));
@@ -239,6 +255,45 @@ public final class RillServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    /**
+     * Replicated mode: starts this member (driver, archive, consensus module, service), waits until
+     * the service has loaded and checked its snapshot, and puts the member's ingress between the
+     * gateway and the cluster log; the pipeline is fed from committed entries only.
+     */
+    private void openClusterMember()
+    {
+        final long incarnation = new SecureRandom().nextLong() | 1L; // never 0, never the same twice in practice
+        final ProducerTable producers = recovery.producers();
+        final ClusterCheckpoint.Source source = new JournalCheckpointSource(in, out, producers);
+        final RillClusteredService service = new RillClusteredService(pipeline, incarnation, source);
+        cluster = track(ClusterMember.start(config.cluster(), service));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!service.started() && service.startFailure() == null && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        if (service.startFailure() != null)
+        {
+            throw new IllegalStateException("cluster member " + config.cluster().memberId() + " cannot start: " +
+                service.startFailure().getMessage(), service.startFailure());
+        }
+        if (!service.started())
+        {
+            throw new IllegalStateException("cluster member " + config.cluster().memberId() + " did not start its service within 60 s: " +
+                "check cluster.dir " + config.cluster().dir() + " and that no other process uses cluster.aeronDir " + config.cluster().aeronDir());
+        }
+        final ClusterIngress ingress = new ClusterIngress(config.pipeline(), config.cluster(), service, gateway, incarnation, cluster.aeron());
+        ingress.capacityListener(gateway);
+        gateway.attach(ingress, out);
+        cluster.startIngress(ingress);
+    }
+
+    /** @return this process's cluster member, or null on a single node. */
+    public ClusterMember cluster()
+    {
+        return cluster;
     }
 
     /**
@@ -596,6 +651,10 @@ public final class RillServer implements AutoCloseable
         if (gateway != null)
         {
             gateway.beginClose();
+        }
+        if (cluster != null)
+        {
+            CloseHelper.quietClose(cluster); // no more committed entries: the pipeline can drain
         }
         if (pipeline != null)
         {

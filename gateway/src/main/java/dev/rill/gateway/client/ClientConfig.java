@@ -1,6 +1,7 @@
 package dev.rill.gateway.client;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import io.netty.handler.ssl.SslContext;
@@ -25,11 +26,24 @@ import io.netty.handler.ssl.SslContext;
  * @param pingInterval   a connection that has sent nothing for this long sends a Ping, so a server
  *                       with {@code gateway.idleTimeout} keeps it open (subscribers only receive);
  *                       null for the default, 15 s; {@link Duration#ZERO} never pings.
+ * @param failover       the other gateways of the same cluster, {@code host:port} each (empty for a
+ *                       single node): a producer whose connection drops, or whose server answers
+ *                       {@code NOT_LEADER}, tries them in turn after {@code host:port} until one
+ *                       welcomes it, and resumes there by producer seq.
  */
 public record ClientConfig(
     String host, int port, long producerId, int epoch, String clientName, String token, int maxInFlight, Duration connectTimeout,
-    boolean reconnect, Duration reconnectBackoff, SslContext tls, Duration pingInterval)
+    boolean reconnect, Duration reconnectBackoff, SslContext tls, Duration pingInterval, List<String> failover)
 {
+    /** One endpoint only. */
+    public ClientConfig(
+        final String host, final int port, final long producerId, final int epoch, final String clientName, final String token,
+        final int maxInFlight, final Duration connectTimeout, final boolean reconnect, final Duration reconnectBackoff,
+        final SslContext tls, final Duration pingInterval)
+    {
+        this(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, reconnectBackoff, tls, pingInterval, null);
+    }
+
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
     /** Without TLS; pings after 15 s of silence. */
@@ -68,6 +82,11 @@ public record ClientConfig(
             throw new IllegalArgumentException("reconnectBackoff " + reconnectBackoff + " must be positive");
         }
         pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
+        failover = failover == null ? List.of() : List.copyOf(failover);
+        for (final String endpoint : failover)
+        {
+            parsePort(endpoint);
+        }
         if (pingInterval.isNegative())
         {
             throw new IllegalArgumentException("pingInterval " + pingInterval + " must be zero (never) or positive");
@@ -83,33 +102,85 @@ public record ClientConfig(
     public ClientConfig withProducer(final long producerId, final int epoch)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, pingInterval);
+            reconnectBackoff, tls, pingInterval, failover);
     }
 
     public ClientConfig withMaxInFlight(final int maxInFlight)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, pingInterval);
+            reconnectBackoff, tls, pingInterval, failover);
     }
 
     public ClientConfig withClientName(final String clientName)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, pingInterval);
+            reconnectBackoff, tls, pingInterval, failover);
     }
 
     /** @return this config sending {@code token} in Hello. */
     public ClientConfig withToken(final String token)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, pingInterval);
+            reconnectBackoff, tls, pingInterval, failover);
     }
 
     /** @return this config connecting over TLS with {@code tls} (see {@link ClientTls}); null for plain TCP. */
     public ClientConfig withTls(final SslContext tls)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, pingInterval);
+            reconnectBackoff, tls, pingInterval, failover);
+    }
+
+    /**
+     * @return this config with the other gateways of its cluster to fail over to, {@code host:port}
+     *         each (see {@link #failover()}).
+     */
+    public ClientConfig withFailover(final List<String> endpoints)
+    {
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
+            reconnectBackoff, tls, pingInterval, endpoints);
+    }
+
+    /** @return 1 + the failover endpoints. */
+    public int endpointCount()
+    {
+        return 1 + failover.size();
+    }
+
+    /**
+     * @param i 0 for {@code host:port}, 1 and up for the failover endpoints, in order (taken modulo
+     *          {@link #endpointCount()}).
+     * @return this config pointed at that endpoint.
+     */
+    public ClientConfig endpoint(final int i)
+    {
+        final int at = Math.floorMod(i, endpointCount());
+        if (at == 0)
+        {
+            return this;
+        }
+        final String endpoint = failover.get(at - 1);
+        final int colon = endpoint.lastIndexOf(':');
+        return new ClientConfig(endpoint.substring(0, colon), parsePort(endpoint), producerId, epoch, clientName, token, maxInFlight,
+            connectTimeout, reconnect, reconnectBackoff, tls, pingInterval, failover);
+    }
+
+    private static int parsePort(final String endpoint)
+    {
+        final int colon = endpoint == null ? -1 : endpoint.lastIndexOf(':');
+        try
+        {
+            final int port = colon <= 0 ? -1 : Integer.parseInt(endpoint.substring(colon + 1));
+            if (port >= 1 && port <= 65535)
+            {
+                return port;
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // the message below says what is wanted
+        }
+        throw new IllegalArgumentException("failover endpoint '" + endpoint + "' is not host:port with a port of 1 to 65535");
     }
 
     @Override
@@ -117,19 +188,20 @@ public record ClientConfig(
     {
         // Never the token: configs end up in logs and exception messages.
         return "ClientConfig[" + host + ":" + port + ", producer " + producerId + "/" + epoch + ", " + clientName +
-            (token.isEmpty() ? "" : ", token set") + (tls == null ? "" : ", TLS") + "]";
+            (token.isEmpty() ? "" : ", token set") + (tls == null ? "" : ", TLS") +
+            (failover.isEmpty() ? "" : ", failover " + failover) + "]";
     }
 
     /** @return this config with automatic reconnection on or off. */
     public ClientConfig withReconnect(final boolean reconnect, final Duration backoff)
     {
-        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff, tls, pingInterval);
+        return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect, backoff, tls, pingInterval, failover);
     }
 
     /** @return this config pinging after {@code interval} of silence ({@link Duration#ZERO}: never). */
     public ClientConfig withPingInterval(final Duration interval)
     {
         return new ClientConfig(host, port, producerId, epoch, clientName, token, maxInFlight, connectTimeout, reconnect,
-            reconnectBackoff, tls, interval);
+            reconnectBackoff, tls, interval, failover);
     }
 }

@@ -33,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and jitter, learns from the new Welcome how far the server got, counts everything up to there as
  * acknowledged and resends the rest, in order; the server drops a resend it already journaled and
  * acknowledges it anyway. Nothing is sent twice into the journal and nothing unacknowledged is
- * forgotten. A newer session of the same producer id ({@code PRODUCER_FENCED}) and protocol errors
+ * forgotten. With {@link ClientConfig#failover()} endpoints (the gateways of a cluster), each
+ * reconnection tries the next endpoint, and a member that answers {@code NOT_LEADER} is passed
+ * over: the producer resumes on the leader by seq. A newer session of the same producer id ({@code PRODUCER_FENCED}) and protocol errors
  * end the producer: {@link #send} then throws.
  *
  * <p>Request-reply: an event sent with {@link #REPLY} or {@link #REPLY_ONLY} (the {@code options}
@@ -63,6 +65,7 @@ public final class RillProducer implements AutoCloseable
     private final AckDecoder ack = new AckDecoder();
     private final NackDecoder nack = new NackDecoder();
     private final Thread reconnector;
+    private int endpoint; // index into config's endpoints of the connection; the constructor, then the reconnect thread
     private volatile ClientConnection connection;
     private long nextSeq;
     private volatile long ackedUpTo;
@@ -81,7 +84,7 @@ public final class RillProducer implements AutoCloseable
         final int capacity = Integer.highestOneBit(Math.max(1, config.maxInFlight() - 1)) << 1;
         this.unacked = new ByteBuf[capacity];
         this.mask = capacity - 1;
-        final ClientConnection c = ClientConnection.open(config, new Messages());
+        final ClientConnection c = openAny(config);
         final long last = Math.max(c.lastSeq(), 0);
         this.nextSeq = last + 1;
         this.ackedUpTo = last;
@@ -421,6 +424,33 @@ public final class RillProducer implements AutoCloseable
         }
     }
 
+    /**
+     * The first connection: each endpoint in turn (a cluster member that is not the leader answers
+     * NOT_LEADER) until one welcomes; the last failure if none does.
+     */
+    private ClientConnection openAny(final ClientConfig config)
+    {
+        RillClientException last = null;
+        for (int i = 0; i < config.endpointCount(); i++)
+        {
+            try
+            {
+                final ClientConnection c = ClientConnection.open(config.endpoint(i), new Messages());
+                endpoint = i;
+                return c;
+            }
+            catch (final RillClientException e)
+            {
+                if (e.code() == ErrorCode.PRODUCER_FENCED)
+                {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     private void reconnect()
     {
         final long base = config.reconnectBackoff().toNanos();
@@ -438,11 +468,18 @@ public final class RillProducer implements AutoCloseable
             {
                 return;
             }
-            backoff = Math.min(backoff * 2, base * 32);
+            // With failover endpoints, each is tried once per round; the backoff grows per round.
+            if (attempts % config.endpointCount() == 0)
+            {
+                backoff = Math.min(backoff * 2, base * 32);
+            }
             final ClientConnection next;
             try
             {
-                next = ClientConnection.open(config, new Messages());
+                // The next endpoint first: the one that dropped is down or was not the leader.
+                final int candidate = Math.floorMod(endpoint + attempts, config.endpointCount());
+                next = ClientConnection.open(config.endpoint(candidate), new Messages());
+                endpoint = candidate;
             }
             catch (final RillClientException e)
             {
