@@ -86,6 +86,9 @@ public final class RillServer implements AutoCloseable
     /** The heavy-hitters report of the last closed window, JSON ({@link dev.rill.bus.metrics.HotspotSnapshot}). */
     public static final String HOTKEYS_PATH = "/hotkeys";
 
+    /** This member's role, leader and log positions, JSON ({@link ClusterMember.MemberStatus}); cluster mode only. */
+    public static final String CLUSTER_PATH = "/cluster";
+
     private final RillConfig config;
     private final EpochNanoClock clock = new OffsetEpochNanoClock();
     private final PipelineLatencies latencies = new PipelineLatencies();
@@ -333,6 +336,10 @@ public final class RillServer implements AutoCloseable
         final Map<String, ReadOnlyRoute.Page> pages = new LinkedHashMap<>();
         pages.putAll(alerting.pages()); // /slo, /alerts
         pages.put(HOTKEYS_PATH, query -> ReadOnlyRoute.Answer.json(hotKeys.snapshot()));
+        if (cluster != null)
+        {
+            pages.put(CLUSTER_PATH, query -> ReadOnlyRoute.Answer.json(cluster.status())); // rill cluster status reads it
+        }
         OperatorPages.addTo(pages, this, new TelemetrySources()); // /metrics, /health, /status.json, the status page at /
         return pages;
     }

@@ -126,6 +126,7 @@ public final class RillClusteredService implements ClusteredService
     @Override
     public void onRoleChange(final Cluster.Role newRole)
     {
+        System.out.println("rill: cluster member " + cluster.memberId() + " is now " + newRole);
         role = newRole;
         if (newRole == Cluster.Role.LEADER)
         {

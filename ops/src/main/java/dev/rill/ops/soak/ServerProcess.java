@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * uses and the class path of this JVM; its output goes to a log file and is watched for the
  * "serving on" and "recovered in" lines.
  */
-final class ServerProcess
+public final class ServerProcess
 {
     /** The JVM flags Chronicle Queue needs, as in rill.jar's manifest and the launcher. */
     static final List<String> JVM_FLAGS = List.of(
@@ -52,7 +52,7 @@ final class ServerProcess
     }
 
     /** Starts {@code rill serve --config config} and returns once it serves (or throws). */
-    static ServerProcess start(final Path config, final Path log, final long timeoutMillis) throws IOException
+    public static ServerProcess start(final Path config, final Path log, final long timeoutMillis) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -96,7 +96,7 @@ final class ServerProcess
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or checkpointed. */
-    void kill()
+    public void kill()
     {
         process.destroyForcibly();
         try
@@ -110,7 +110,7 @@ final class ServerProcess
     }
 
     /** SIGTERM: the server drains, acknowledges and checkpoints, then exits. */
-    int stop() throws InterruptedException
+    public int stop() throws InterruptedException
     {
         process.toHandle().destroy(); // not Process.destroy(), which also closes our end of its output
         if (!process.waitFor(60, TimeUnit.SECONDS))
@@ -121,7 +121,7 @@ final class ServerProcess
         return process.exitValue();
     }
 
-    long pid()
+    public long pid()
     {
         return process.pid();
     }
