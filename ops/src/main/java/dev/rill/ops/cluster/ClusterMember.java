@@ -11,12 +11,14 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
 import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
@@ -162,8 +164,9 @@ public final class ClusterMember implements AutoCloseable
     /** @return what this member knows of itself now. */
     public MemberStatus status()
     {
+        final ClusterCheckpoint loaded = service.loadedSnapshot();
         return new MemberStatus(config.memberId(), service.role().name(), service.leaderMemberId(), commitPosition(),
-            service.appliedPosition(), errors.get());
+            service.appliedPosition(), service.snapshotsTaken(), loaded == null ? -1 : loaded.logPosition(), errors.get());
     }
 
     /** @return the consensus module's commit position as this member knows it, -1 before it is known. */
@@ -186,6 +189,23 @@ public final class ClusterMember implements AutoCloseable
             });
         }
         return commitPositionCounterId < 0 ? -1 : counters.getCounterValue(commitPositionCounterId);
+    }
+
+    /**
+     * Asks the cluster for a snapshot now (Aeron's control toggle, as {@code ClusterTool snapshot}
+     * does): every member writes its {@link ClusterCheckpoint} at the same log position. Acts only
+     * on the leader.
+     *
+     * @return false when this member does not lead, or another control action is in progress.
+     */
+    public boolean snapshot()
+    {
+        if (!isLeader())
+        {
+            return false;
+        }
+        final AtomicCounter toggle = ClusterControl.findControlToggle(aeron.countersReader(), 0);
+        return toggle != null && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
     }
 
     /** @return the service: role, leader, applied position, the snapshot it started from. */
@@ -230,9 +250,13 @@ public final class ClusterMember implements AutoCloseable
      * @param leaderMemberId  the leader it knows, -1 for none.
      * @param commitPosition  the log position committed by a majority, as it knows it.
      * @param appliedPosition the log position its pipeline has been handed up to.
+     * @param snapshotsTaken  snapshots it wrote since start.
+     * @param startedFromSnapshot log position of the snapshot it started from, -1 for none.
      * @param errors          errors its Aeron agents reported since start.
      */
-    public record MemberStatus(int memberId, String role, int leaderMemberId, long commitPosition, long appliedPosition, int errors)
+    public record MemberStatus(
+        int memberId, String role, int leaderMemberId, long commitPosition, long appliedPosition, long snapshotsTaken,
+        long startedFromSnapshot, int errors)
     {
     }
 }

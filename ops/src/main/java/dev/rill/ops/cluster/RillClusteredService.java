@@ -45,6 +45,7 @@ public final class RillClusteredService implements ClusteredService
     private volatile ClusterCheckpoint loadedSnapshot;
     private volatile Throwable startFailure;
     private volatile boolean started;
+    private volatile long snapshotsTaken;
 
     /**
      * @param pipeline         this member's pipeline; only this service publishes to it once the cluster runs.
@@ -121,6 +122,7 @@ public final class RillClusteredService implements ClusteredService
         idle.reset();
         final ClusterCheckpoint checkpoint = checkpointSource.take(cluster.logPosition());
         checkpoint.write(snapshotPublication, snapshotBuffer, idle);
+        snapshotsTaken++;
     }
 
     @Override
@@ -185,6 +187,12 @@ public final class RillClusteredService implements ClusteredService
     public ClusterCheckpoint loadedSnapshot()
     {
         return loadedSnapshot;
+    }
+
+    /** @return snapshots this member wrote since it started. */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
     }
 
     /** @return true once {@link #onStart} completed (snapshot loaded and checked). */
