@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = RillCommand.Version.class,
     description = "Rill: a low-latency event bus with inline ML scoring.",
     subcommands = {ServeCommand.class, DemoCommand.class, JournalCommand.class, PositionsCommand.class, ConfigCommand.class, SoakCommand.class, ModelCommand.class, TopicCommand.class, TrainCommand.class, SloCommand.class,
-        ReplayCommand.class, CertsCommand.class, TokenCommand.class,
+        ReplayCommand.class, CertsCommand.class, TokenCommand.class, ClusterCommand.class,
         CommandLine.HelpCommand.class})
 public final class RillCommand
 {

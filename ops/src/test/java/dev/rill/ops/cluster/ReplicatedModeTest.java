@@ -19,6 +19,7 @@ import dev.rill.gateway.client.RillClientException;
 import dev.rill.gateway.client.RillProducer;
 import dev.rill.ops.RillConfig;
 import dev.rill.ops.RillServer;
+import dev.rill.ops.cli.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +86,32 @@ class ReplicatedModeTest
                     assertEquals(i + 1, seqs.get(i), "member " + m + ": Result " + i + " in producer order");
                 }
             }
+
+            // rill cluster status: one line per member, one leader, every member applied all of the log.
+            final List<String> admins = new ArrayList<>();
+            for (final RillServer s : servers)
+            {
+                admins.add("127.0.0.1:" + s.admin().address().getPort());
+            }
+            assertTrue(LocalCluster.await(() -> CommandRun.of("cluster", "status", "--members", String.join(",", admins)).status() == 0 &&
+                servers.stream().allMatch(s -> s.cluster().service().appliedPosition() >= servers.get(leader).cluster().commitPosition()),
+                Duration.ofSeconds(30)), "status exits 0 once every member has applied the log");
+            final CommandRun status = CommandRun.of("cluster", "status", "--members", String.join(",", admins));
+            final List<String> lines = status.out().lines().toList();
+            assertEquals(4, lines.size(), status.out());
+            assertTrue(lines.get(0).startsWith("member"), status.out());
+            assertEquals(1, lines.stream().filter(l -> l.contains(" LEADER ")).count(), status.out());
+            for (int m = 1; m < 4; m++)
+            {
+                final String[] cols = lines.get(m).trim().split("\\s+");
+                assertEquals(String.valueOf(leader), cols[2], "every member knows the leader: " + lines.get(m));
+                assertEquals("0", cols[5], "no lag: " + lines.get(m));
+            }
+
+            servers.get(follower).close();
+            final CommandRun degraded = CommandRun.of("cluster", "status", "--members", String.join(",", admins));
+            assertEquals(1, degraded.status(), "a silent member makes status exit 1");
+            assertTrue(degraded.out().contains("no answer: " + admins.get(follower)), degraded.out());
         }
         finally
         {
