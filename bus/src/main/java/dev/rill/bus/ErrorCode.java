@@ -85,6 +85,9 @@ public enum ErrorCode
     IDLE_TIMEOUT(33, true, "the connection was idle longer than the server's idle timeout (gateway.idleTimeout); send Ping to keep an idle connection open"),
     /** The subscriber fell further behind journal "out" than gateway.subscriberMaxLag allows; closes. */
     SUBSCRIBER_TOO_SLOW(34, true, "the subscriber fell too far behind the journal (gateway.subscriberMaxLag); reconnect and resume from the last processed out index"),
+    /** The event's key belongs to a partition this node does not own (partitioned mode, docs/scale-out.md §3); not journaled. */
+    WRONG_PARTITION(36, false, "the event's key belongs to a partition this server does not own; reload the partition map and send the event " +
+        "to the partition's owner (PartitionedProducer does both)"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 
