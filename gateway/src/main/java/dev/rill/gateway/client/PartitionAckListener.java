@@ -25,7 +25,7 @@ public interface PartitionAckListener
     /**
      * Event {@code refusedSeq} was refused with {@code WRONG_PARTITION} by the partition's old owner
      * and sent again, as {@code seq}, to the owner of partition map {@code mapVersion}; its Ack (or
-     * Nack) comes under {@code seq}.
+     * Nack) comes under {@code seq}, possibly (on another thread) before this call.
      */
     default void onRerouted(final int partition, final long refusedSeq, final long seq, final long mapVersion)
     {

@@ -197,7 +197,8 @@ public final class PartitionedProducer implements AutoCloseable
     }
 
     /**
-     * Waits until every event sent so far is acknowledged or refused for good, across moves.
+     * Waits until every event sent so far is acknowledged or refused for good, across moves, and
+     * the listener has heard it.
      *
      * @return true when none is outstanding, false on timeout.
      */
@@ -437,8 +438,8 @@ public final class PartitionedProducer implements AutoCloseable
 
     private void giveUp(final PartitionLink.Refused r, final String why)
     {
-        outstanding.decrementAndGet();
         listener.onNack(r.link().partition(), r.seq(), ErrorCode.WRONG_PARTITION, r.message() + "; not sent again: " + why);
+        outstanding.decrementAndGet(); // after the listener: awaitAllAcknowledged returns once every fate was heard
     }
 
     private void closeDrainedLinks()
@@ -472,15 +473,15 @@ public final class PartitionedProducer implements AutoCloseable
         @Override
         public void acknowledged(final PartitionLink link, final long seq)
         {
-            outstanding.decrementAndGet();
             listener.onAck(link.partition(), seq);
+            outstanding.decrementAndGet();
         }
 
         @Override
         public void refused(final PartitionLink link, final long seq, final ErrorCode code, final String message)
         {
-            outstanding.decrementAndGet();
             listener.onNack(link.partition(), seq, code, message);
+            outstanding.decrementAndGet();
         }
 
         @Override
