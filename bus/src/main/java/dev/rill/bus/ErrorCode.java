@@ -92,6 +92,9 @@ public enum ErrorCode
      */
     NOT_LEADER(35, true, "this cluster member is not the leader and takes no events; reconnect to the leader (the message names it when known) " +
         "and resend what was not acknowledged"),
+    /** The event's key belongs to a partition this node does not own (partitioned mode, docs/scale-out.md §3); not journaled. */
+    WRONG_PARTITION(36, false, "the event's key belongs to a partition this server does not own; reload the partition map and send the event " +
+        "to the partition's owner (PartitionedProducer does both)"),
     /** The command line was wrong (rill command exit status). */
     USAGE(64, true, "command line is invalid; see rill --help");
 

@@ -132,6 +132,8 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> refusedByPrincipal = new ConcurrentHashMap<>();
     private final AuthFailureLog authFailureLog = new AuthFailureLog();
+    /** The partitions this node owns ({@code partitions:}); null when the bus is not partitioned. */
+    private final PartitionCheck partitionCheck;
 
     public Gateway(final GatewayConfig config, final TopicRegistry topics, final EpochNanoClock clock)
     {
@@ -150,6 +152,7 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
         final int tableSize = Integer.highestOneBit(config.maxConnections() * 2 - 1) << 1;
         this.connections = new AtomicReferenceArray<>(tableSize);
         this.connectionMask = tableSize - 1;
+        this.partitionCheck = config.partitions() == null ? null : new PartitionCheck(config.partitions());
         for (final String topic : config.lateness().topics().keySet())
         {
             if (topics.current().find(topic) < 0)
@@ -197,6 +200,12 @@ public final class Gateway implements AckSink, ResultListener, CapacityListener,
     public DeadLetterBuffer deadLetters()
     {
         return deadLetters;
+    }
+
+    /** @return the check of event keys against the partitions this node owns; null when not partitioned. */
+    PartitionCheck partitionCheck()
+    {
+        return partitionCheck;
     }
 
     /** @return the topic registry in force and where schema changes are put in force. */

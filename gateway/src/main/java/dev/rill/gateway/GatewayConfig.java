@@ -19,9 +19,12 @@ import dev.rill.bus.ConfigException;
  *                        {@code gateway.allowInsecure}); null for none, which is refused on a non-loopback host.
  * @param limits          per-address connections, handshake and idle timeouts, in-flight window, subscriber lag;
  *                        null for {@link ConnectionLimits#defaults()}.
+ * @param partitions      the partitions this node owns in a partitioned bus ({@code partitions:}); null for none:
+ *                        every key is accepted and the event path checks nothing more.
  */
 public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLength, int maxConnections, String serverName,
-    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies, GatewaySecurity security, ConnectionLimits limits)
+    QuotaConfig quota, LatenessConfig lateness, int maxPendingReplies, GatewaySecurity security, ConnectionLimits limits,
+    PartitionOwnership partitions)
 {
     /** Default {@link #maxPendingReplies()}: the Java client's in-flight window. */
     public static final int DEFAULT_MAX_PENDING_REPLIES = 4096;
@@ -86,6 +89,15 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
         }
     }
 
+    /** A gateway that is not partitioned (owns every key). */
+    public GatewayConfig(
+        final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
+        final QuotaConfig quota, final LatenessConfig lateness, final int maxPendingReplies, final GatewaySecurity security,
+        final ConnectionLimits limits)
+    {
+        this(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, null);
+    }
+
     /** A gateway with the given quotas, no lateness checks, no security settings and the default connection limits. */
     public GatewayConfig(
         final String host, final int port, final int ioThreads, final int maxFrameLength, final int maxConnections, final String serverName,
@@ -109,47 +121,53 @@ public record GatewayConfig(String host, int port, int ioThreads, int maxFrameLe
 
     public GatewayConfig withPort(final int port)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withIoThreads(final int ioThreads)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withMaxConnections(final int maxConnections)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withMaxFrameLength(final int maxFrameLength)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     /** @return this configuration with TLS, authentication and the insecure-listen switch of {@code security}. */
     public GatewayConfig withSecurity(final GatewaySecurity security)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withQuota(final QuotaConfig quota)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withLateness(final LatenessConfig lateness)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withMaxPendingReplies(final int maxPendingReplies)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
+    }
+
+    /** @return this configuration owning {@code partitions} (null: not partitioned). */
+    public GatewayConfig withPartitions(final PartitionOwnership partitions)
+    {
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 
     public GatewayConfig withLimits(final ConnectionLimits limits)
     {
-        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits);
+        return new GatewayConfig(host, port, ioThreads, maxFrameLength, maxConnections, serverName, quota, lateness, maxPendingReplies, security, limits, partitions);
     }
 }

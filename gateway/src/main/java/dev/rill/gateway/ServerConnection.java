@@ -74,6 +74,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * one too far ahead is refused with {@code VALUE_OUT_OF_RANGE}; one earlier than an event the
  * connection sent before on its topic is flagged OUT_OF_ORDER. The flags travel in the slot.
  *
+ * <p>Partitions ({@code partitions:}, {@link PartitionCheck}): on a partitioned node, after the seq
+ * check, an event whose key's partition the node does not own is refused with Nack
+ * {@code WRONG_PARTITION}; without the section the check is one null test.
+ *
  * <p>Request-reply (docs/protocol.md §7.7): an event with option REPLY or REPLY_ONLY reserves a
  * place in the connection's {@link ReplyOutbox} when it is accepted (no free slot: reading pauses,
  * the frame stays unread). The pipeline thread fills the slot when the Result is published
@@ -125,6 +129,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
     private int quotaPendingLength;
     private final Runnable quotaResumeTask = this::quotaResume;
     private final LatenessCheck lateness;
+    /** Null unless the node is partitioned: then an event of a partition it does not own gets Nack WRONG_PARTITION. */
+    private final PartitionCheck partitions;
     private final ReplyOutbox replies;
     private boolean replyPaused;
     private final DeadLetterBuffer.Producer deadLetters;
@@ -151,6 +157,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         this.deadLetters = gateway.deadLetters() == null ? null : gateway.deadLetters().newProducer();
         this.subscriber = new SubscriberSession(gateway, this, writer);
         this.lateness = new LatenessCheck(gateway.config().lateness(), gateway.topics());
+        this.partitions = gateway.partitionCheck();
         this.replies = new ReplyOutbox(gateway.config().maxPendingReplies(), writer);
         this.maxInFlight = gateway.limits().maxInFlight();
     }
@@ -394,6 +401,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Fra
         if (seq <= lastSeq)
         {
             nack(ctx, seq, ErrorCode.SEQ_NOT_INCREASING, "seq " + seq + " is not above this connection's last seq " + lastSeq);
+            return true;
+        }
+        final String wrongPartition = partitions == null ? null : partitions.refusal(validator.key());
+        if (wrongPartition != null)
+        {
+            nack(ctx, seq, ErrorCode.WRONG_PARTITION, wrongPartition); // not journaled; kept as a dead letter like every Nack
             return true;
         }
         final long now = gateway.clock().nanoTime();

@@ -345,7 +345,7 @@ public record RillConfig(
         final RillFile file;
         try
         {
-            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
+            file = text.isBlank() ? new RillFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) :
                 mapper.readValue(text, RillFile.class);
         }
         catch (final UnrecognizedPropertyException e)
@@ -480,7 +480,7 @@ public record RillConfig(
         String dataDir, String profile, GatewaySection gateway, PipelineSection pipeline, JournalSection journal, ModelSection model,
         List<TopicSection> topics, DurabilitySection durability, CheckpointSection checkpoint, AdminSection admin,
         List<FeaturesSection> features, HotspotsSection hotspots, SloSection slo, AlertsSection alerts, DeadLetterSection deadLetter,
-        ClusterSection cluster)
+        ClusterSection cluster, PartitionsSection partitions)
     {
         RillConfig toConfig(final Path baseDir, final ThreadingProfile override)
         {
@@ -501,8 +501,9 @@ public record RillConfig(
                     topicList.add(topics.get(i).toSchema(i));
                 }
             }
+            final GatewayConfig g = gateway == null ? d.gateway() : gateway.toConfig(d.gateway(), baseDir);
             return new RillConfig(
-                gateway == null ? d.gateway() : gateway.toConfig(d.gateway(), baseDir),
+                partitions == null ? g : g.withPartitions(partitions.toOwnership(baseDir)),
                 pipeline == null ? d.pipeline() : pipeline.toConfig(d.pipeline()),
                 journal == null ? JournalConfig.of(data) : journal.toConfig(data),
                 model == null ? ModelConfig.defaults() : model.toConfig(ModelConfig.defaults(), baseDir),

@@ -74,10 +74,18 @@ public final class RillProducer implements AutoCloseable
     private volatile boolean connected;
     private volatile String failure;
     private volatile long reconnects;
+    /** Seqs start above it even when the server has journaled less (PartitionedProducer: a partition's new owner). */
+    private final long seqFloor;
 
     private RillProducer(final ClientConfig config, final AckListener listener, final ReplyListener replyListener)
     {
+        this(config, listener, replyListener, 0);
+    }
+
+    private RillProducer(final ClientConfig config, final AckListener listener, final ReplyListener replyListener, final long seqFloor)
+    {
         this.config = config;
+        this.seqFloor = seqFloor;
         this.listener = listener;
         this.replyListener = replyListener;
         this.window = new Semaphore(config.maxInFlight());
@@ -85,7 +93,7 @@ public final class RillProducer implements AutoCloseable
         this.unacked = new ByteBuf[capacity];
         this.mask = capacity - 1;
         final ClientConnection c = openAny(config);
-        final long last = Math.max(c.lastSeq(), 0);
+        final long last = Math.max(c.lastSeq(), seqFloor);
         this.nextSeq = last + 1;
         this.ackedUpTo = last;
         this.connection = c;
@@ -114,6 +122,17 @@ public final class RillProducer implements AutoCloseable
     public static RillProducer connect(final ClientConfig config, final AckListener listener, final ReplyListener replies)
     {
         return new RillProducer(config, listener, java.util.Objects.requireNonNull(replies, "replies"));
+    }
+
+    /**
+     * Connects as {@link #connect(ClientConfig, AckListener)} does, with seqs starting above
+     * {@code seqFloor} even where the server has journaled fewer for this producer: a
+     * {@link PartitionedProducer} continues a partition's seqs on the partition's new owner, so
+     * (producer, seq) names one event across all servers.
+     */
+    static RillProducer connect(final ClientConfig config, final AckListener listener, final long seqFloor)
+    {
+        return new RillProducer(config, listener, null, seqFloor);
     }
 
     /** @return UTF-8 bytes of a topic name, to pass to {@link #send(byte[], long, long, double[], int)}. */
@@ -292,6 +311,12 @@ public final class RillProducer implements AutoCloseable
     public boolean isOpen()
     {
         return connected && !failed && !closed;
+    }
+
+    /** @return true once closed or failed for good: nothing it holds will be answered any more. */
+    boolean ended()
+    {
+        return closed || failed;
     }
 
     /** @return how often the producer reconnected since it was created. */
@@ -508,7 +533,7 @@ public final class RillProducer implements AutoCloseable
         {
             final ClientConnection old = connection;
             connection = next;
-            last = next.lastSeq();
+            last = Math.max(next.lastSeq(), seqFloor);
             if (last < ackedUpTo)
             {
                 fail(ErrorCode.INTERNAL_ERROR, "server's last journaled seq " + last + " for producer " + config.producerId() +

@@ -79,6 +79,11 @@ final class ServeCommand implements Callable<Integer>
         }, "rill-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.println("rill: " + server.recoverySummary());
+        if (cfg.gateway().partitions() != null)
+        {
+            System.out.println("rill: partitioned: owns " + cfg.gateway().partitions() +
+                "; events of other partitions get Nack 36 WRONG_PARTITION");
+        }
         final ThreadingProfile effective = ThreadingProfile.matching(cfg.gateway(), cfg.pipeline());
         System.out.printf("rill: serving on %s:%d, data in %s, model %s, pipeline %s/%s ring %d, io threads %d (%s), durability %s%n",
             server.address().getHostString(), server.address().getPort(), cfg.journal().dataDir().toAbsolutePath(),

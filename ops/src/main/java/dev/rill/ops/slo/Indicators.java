@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  *   <li><b>correctness</b>: units are events the bus received and dealt with: published +
  *       duplicates + fenced + rejected, where rejected is every refusal except the server's own
  *       reasons ({@link #SERVER_REASONS}), BAD_SUBSCRIPTION (not an event) and PRODUCER_FENCED (a
- *       connection, not an event: fenced events are counted by the journal). Bad: the configured
+ *       connection, not an event: fenced events are counted by the journal) and WRONG_PARTITION (a
+ *       redirect: the client sends the event again to its partition's owner). Bad: the configured
  *       causes, rejected (with fenced), duplicate, late, fallback.</li>
  *   <li><b>availability</b>: units are milliseconds. An interval of t ms adds t to the total and,
  *       to the good time, 0 when the gateway was not listening at the interval's end, else
@@ -73,7 +74,8 @@ public final class Indicators
         long sum = 0;
         for (final ErrorCode code : CODES)
         {
-            if (!SERVER_REASONS.contains(code) && code != ErrorCode.BAD_SUBSCRIPTION && code != ErrorCode.PRODUCER_FENCED)
+            if (!SERVER_REASONS.contains(code) && code != ErrorCode.BAD_SUBSCRIPTION && code != ErrorCode.PRODUCER_FENCED &&
+                code != ErrorCode.WRONG_PARTITION)
             {
                 sum += tick.refused(code);
             }
