@@ -51,6 +51,8 @@ class ReplicatedModeTest
             assertTrue(LocalCluster.await(() -> leader(servers) >= 0, Duration.ofSeconds(30)), "a leader is elected");
             final int leader = leader(servers);
             final int follower = (leader + 1) % LocalCluster.MEMBERS;
+            assertTrue(LocalCluster.await(() -> servers.stream().allMatch(s -> s.cluster().service().leaderMemberId() == leader),
+                Duration.ofSeconds(30)), "every member has heard of the new leadership term");
 
             final RillClientException refused = assertThrows(RillClientException.class, () -> RillProducer.connect(
                 ClientConfig.of("127.0.0.1", ports[follower]).withProducer(7, 1).withReconnect(false, null), new Acks()));
