@@ -259,7 +259,8 @@ public final class PartitionedProducer implements AutoCloseable
             final PartitionLink.Refused refused;
             try
             {
-                refused = refusals.poll(100, TimeUnit.MILLISECONDS);
+                // Idle with nothing draining: sleep until a refusal (or close) comes; else look at the old links every 100 ms.
+                refused = draining.isEmpty() ? refusals.take() : refusals.poll(100, TimeUnit.MILLISECONDS);
             }
             catch (final InterruptedException e)
             {
